@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The ABI between netfence's BPF programs and the Java agent.
+ *
+ * Every struct here is mirrored once in Java, in io.netfence.agent.datapath.abi; AbiLayoutTest
+ * compares the Java sizes and offsets with this object's BTF. Layouts only grow at the end and
+ * every change bumps NF_ABI_VERSION, which is part of the bpffs pin path, so an agent never
+ * writes a map whose layout it does not know.
+ *
+ * The decision, per packet or per connect()/sendmsg():
+ *   1. The kernel runs the programs attached to the socket's cgroup and to each of its ancestors;
+ *      each one reads the policy of the cgroup it is attached to from nf_cg_policy (cgroup storage
+ *      is per attachment point). All of them must allow: confinement only narrows.
+ *   2. The policy names one ruleset per direction. One lookup in nf_rules (an LPM trie over
+ *      ruleset, family and address) finds the longest matching prefix.
+ *   3. If that entry has a port list, the first port/protocol rule matching the packet decides;
+ *      otherwise (or if none matches) the entry's own verdict does. The agent compiles the port
+ *      lists so that walking them in order is the policy's "most specific rule wins" order.
+ *   4. No entry matched: allowed.
+ */
+#ifndef __NETFENCE_ABI_H
+#define __NETFENCE_ABI_H
+
+#include <linux/types.h>
+
+/* Bump on any layout change below; it is part of the pin path (/sys/fs/bpf/netfence/v1). */
+#define NF_ABI_VERSION 1
+
+/* Return values of cgroup hooks. */
+enum nf_verdict {
+	NF_DENY = 0,
+	NF_ALLOW = 1,
+};
+
+/* Address families as stored in keys (not AF_*: a key says 4 or 6 whatever the socket was). */
+enum nf_family {
+	NF_FAMILY_IPV4 = 4,
+	NF_FAMILY_IPV6 = 6,
+};
+
+/* Protocol classes as a bit set, so a rule matches several at once. */
+enum nf_proto_bit {
+	NF_PROTO_TCP = 1,
+	NF_PROTO_UDP = 2,
+	NF_PROTO_ICMP = 4,	/* ICMP for IPv4, ICMPv6 for IPv6 */
+	NF_PROTO_OTHER = 8,
+	NF_PROTO_ANY = 15,
+};
+
+/* Where a decision was made. */
+enum nf_hook {
+	NF_HOOK_CONNECT = 1,	/* cgroup/connect4, cgroup/connect6 */
+	NF_HOOK_SENDMSG = 2,	/* cgroup/sendmsg4, cgroup/sendmsg6 */
+	NF_HOOK_EGRESS = 3,	/* cgroup_skb/egress */
+	NF_HOOK_INGRESS = 4,	/* cgroup_skb/ingress */
+};
+
+enum nf_direction {
+	NF_DIR_EGRESS = 0,
+	NF_DIR_INGRESS = 1,
+};
+
+/*
+ * Key of nf_rules (LPM trie, BPF_F_NO_PREALLOC).
+ *   prefixlen  host order; NF_RULE_KEY_FIXED_BITS + the CIDR length. ruleset and family are
+ *              therefore always matched exactly, and a v4 rule can never match a v6 address.
+ *   ruleset    host order; which ruleset (one per policy and direction) the entry belongs to.
+ *   family     host order; NF_FAMILY_IPV4 or NF_FAMILY_IPV6.
+ *   addr       network order; IPv4 in the first 4 bytes, the rest zero.
+ * Example: ruleset 7 denies 198.18.0.0/15 ->
+ *   { .prefixlen = 64 + 15, .ruleset = 7, .family = 4, .addr = { 198, 18, 0, 0, 0 ... } }
+ */
+struct nf_rule_key {
+	__u32 prefixlen;
+	__u32 ruleset;
+	__u32 family;
+	__u8 addr[16];
+};
+#define NF_RULE_KEY_FIXED_BITS 64
+
+/*
+ * Value of nf_rules.
+ *   verdict   NF_ALLOW or NF_DENY: the decision when no port rule of the list matches.
+ *   portlist  0: no list. Otherwise the index of a list in nf_portlists under this ruleset.
+ */
+struct nf_rule_value {
+	__u8 verdict;
+	__u8 pad[3];
+	__u32 portlist;
+};
+
+/* Key of nf_portlists (hash): lists belong to a ruleset and are removed with it. */
+struct nf_portlist_key {
+	__u32 ruleset;
+	__u32 index;
+};
+
+/*
+ * One port/protocol rule. Ports are host order and inclusive; a rule without a port has
+ * 0..65535. Packets without ports (ICMP, non-first fragments) have port 0, and rules with a port
+ * only ever carry TCP/UDP protocol bits, so they cannot match them.
+ *   For egress the port is the destination port; for ingress it is the local port (the
+ *   service the peer reaches), so "allow 198.18.0.0/15:22/tcp" on ingress admits SSH from there.
+ */
+struct nf_port_rule {
+	__u16 port_lo;
+	__u16 port_hi;
+	__u8 protos;	/* enum nf_proto_bit set */
+	__u8 verdict;
+	__u16 pad;
+};
+
+#define NF_PORTLIST_MAX 32
+
+/* Rules in decision order: the first that matches decides. */
+struct nf_portlist {
+	__u32 count;
+	__u32 pad;
+	struct nf_port_rule rules[NF_PORTLIST_MAX];
+};
+
+/*
+ * Per-cgroup policy: BPF_MAP_TYPE_CGROUP_STORAGE keyed by the cgroup id (u64, shared by all
+ * hooks of the cgroup). The kernel creates it zeroed when the first program is attached, so a
+ * cgroup whose policy the agent has not written yet has ruleset 0, which denies everything:
+ * netfence fails closed.
+ */
+struct nf_cg_policy {
+	__u32 egress_ruleset;
+	__u32 ingress_ruleset;
+	__u32 flags;		/* NF_POLICY_* */
+	__u32 policy_id;	/* the agent's name for the policy, reported with denials */
+};
+#define NF_RULESET_DENY_ALL 0
+#define NF_POLICY_AUDIT 1	/* count would-be denials, block nothing */
+
+/*
+ * A flow as seen at a hook. addr is the remote address (destination on egress, peer on
+ * ingress), port is the remote port on egress and the local port on ingress (host order).
+ */
+struct nf_flow {
+	__u8 addr[16];
+	__u16 port;
+	__u8 family;		/* enum nf_family */
+	__u8 protocol;		/* IPPROTO_* */
+	__u8 hook;		/* enum nf_hook */
+	__u8 pad[3];
+};
+
+#define NF_RECENT_MAX 4
+
+/*
+ * Per-cgroup, per-CPU counters: BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE keyed by cgroup id. Summed
+ * over CPUs they are exact; they live as long as the cgroup has netfence programs attached.
+ *   *_packets/_bytes  indexed by enum nf_direction, counted by cgroup_skb programs
+ *   denied_calls      indexed by hook - 1 for NF_HOOK_CONNECT and NF_HOOK_SENDMSG
+ *   denials           every denial on this CPU; the first NF_RECENT_MAX are kept in recent[]
+ */
+struct nf_cg_stats {
+	__u64 allowed_packets[2];
+	__u64 allowed_bytes[2];
+	__u64 denied_packets[2];
+	__u64 denied_bytes[2];
+	__u64 denied_calls[2];
+	__u64 denials;
+	struct nf_flow recent[NF_RECENT_MAX];
+};
+
+/*
+ * Bookkeeping for the agent only (no program reads it): which rulesets exist, so that
+ * concurrent netfence processes allocate distinct ids and orphans can be collected.
+ */
+struct nf_ruleset_info {
+	__u64 cgroup_id;	/* the cgroup whose policy uses it, 0 while being built */
+	__u32 entries;		/* keys written to nf_rules */
+	__u32 portlists;	/* lists written to nf_portlists */
+};
+
+/* Single entry of nf_meta: which build of the programs is pinned. */
+struct nf_meta {
+	__u32 abi_version;
+	__u32 pad;
+	__u8 object_sha256[32];
+};
+
+_Static_assert(sizeof(struct nf_rule_key) == 28, "nf_rule_key is frozen in ABI v1");
+_Static_assert(sizeof(struct nf_rule_value) == 8, "nf_rule_value is frozen in ABI v1");
+_Static_assert(sizeof(struct nf_portlist_key) == 8, "nf_portlist_key is frozen in ABI v1");
+_Static_assert(sizeof(struct nf_port_rule) == 8, "nf_port_rule is frozen in ABI v1");
+_Static_assert(sizeof(struct nf_portlist) == 264, "nf_portlist is frozen in ABI v1");
+_Static_assert(sizeof(struct nf_cg_policy) == 16, "nf_cg_policy is frozen in ABI v1");
+_Static_assert(sizeof(struct nf_flow) == 24, "nf_flow is frozen in ABI v1");
+_Static_assert(sizeof(struct nf_cg_stats) == 184, "nf_cg_stats is frozen in ABI v1");
+_Static_assert(sizeof(struct nf_ruleset_info) == 16, "nf_ruleset_info is frozen in ABI v1");
+_Static_assert(sizeof(struct nf_meta) == 40, "nf_meta is frozen in ABI v1");
+
+#endif /* __NETFENCE_ABI_H */

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* The one decision every hook makes: policy of the attached cgroup + flow -> verdict. */
+#ifndef __NETFENCE_DECIDE_BPF_H
+#define __NETFENCE_DECIDE_BPF_H
+
+#include <linux/in.h>
+#include "maps.bpf.h"
+
+static __always_inline __u8 nf_proto_bit(__u8 protocol, __u8 family)
+{
+	switch (protocol) {
+	case IPPROTO_TCP:
+		return NF_PROTO_TCP;
+	case IPPROTO_UDP:
+		return NF_PROTO_UDP;
+	case IPPROTO_ICMP:
+		return family == NF_FAMILY_IPV4 ? NF_PROTO_ICMP : NF_PROTO_OTHER;
+	case 58: /* IPPROTO_ICMPV6, which linux/in.h does not define */
+		return family == NF_FAMILY_IPV6 ? NF_PROTO_ICMP : NF_PROTO_OTHER;
+	default:
+		return NF_PROTO_OTHER;
+	}
+}
+
+static __always_inline int nf_first_matching_port_rule(__u32 ruleset, __u32 index,
+						       const struct nf_flow *flow)
+{
+	struct nf_portlist_key key = { .ruleset = ruleset, .index = index };
+	struct nf_portlist *list = bpf_map_lookup_elem(&nf_portlists, &key);
+	__u8 bit = nf_proto_bit(flow->protocol, flow->family);
+	__u32 i;
+
+	/* the rule entry points at a list that is gone: the maps are inconsistent, fail closed */
+	if (!list)
+		return NF_DENY;
+	for (i = 0; i < NF_PORTLIST_MAX; i++) {
+		const struct nf_port_rule *rule;
+
+		if (i >= list->count)
+			break;
+		rule = &list->rules[i];
+		if ((rule->protos & bit) && flow->port >= rule->port_lo && flow->port <= rule->port_hi)
+			return rule->verdict == NF_ALLOW ? NF_ALLOW : NF_DENY;
+	}
+	return -1;
+}
+
+static __always_inline int nf_decide(__u32 ruleset, const struct nf_flow *flow)
+{
+	struct nf_rule_key key = {};
+	struct nf_rule_value *entry;
+	int verdict;
+
+	if (ruleset == NF_RULESET_DENY_ALL)
+		return NF_DENY;
+	key.prefixlen = NF_RULE_KEY_FIXED_BITS + (flow->family == NF_FAMILY_IPV4 ? 32 : 128);
+	key.ruleset = ruleset;
+	key.family = flow->family;
+	__builtin_memcpy(key.addr, flow->addr, sizeof(key.addr));
+
+	entry = bpf_map_lookup_elem(&nf_rules, &key);
+	if (!entry)
+		return NF_ALLOW;
+	if (entry->portlist) {
+		verdict = nf_first_matching_port_rule(ruleset, entry->portlist, flow);
+		if (verdict >= 0)
+			return verdict;
+	}
+	/* compare, never return the map byte: the verifier wants R0 provably in [0, 1] */
+	return entry->verdict == NF_ALLOW ? NF_ALLOW : NF_DENY;
+}
+
+static __always_inline void nf_record_denial(struct nf_cg_stats *stats, const struct nf_flow *flow)
+{
+	__u64 seen = __sync_fetch_and_add(&stats->denials, 1);
+
+	/* per-CPU storage: slots are only raced by a softirq nesting on this CPU, which is harmless */
+	if (seen < NF_RECENT_MAX)
+		__builtin_memcpy(&stats->recent[seen], flow, sizeof(*flow));
+}
+
+/* Decide for the cgroup this program is attached to; audit mode turns a denial into a pass. */
+static __always_inline int nf_judge(int direction, const struct nf_flow *flow, __u64 bytes)
+{
+	struct nf_cg_policy *policy = bpf_get_local_storage(&nf_cg_policy, 0);
+	struct nf_cg_stats *stats = bpf_get_local_storage(&nf_cg_stats, 0);
+	__u32 ruleset = direction == NF_DIR_EGRESS ? policy->egress_ruleset : policy->ingress_ruleset;
+	int verdict = nf_decide(ruleset, flow);
+	int is_packet = flow->hook == NF_HOOK_EGRESS || flow->hook == NF_HOOK_INGRESS;
+	int d = direction == NF_DIR_EGRESS ? NF_DIR_EGRESS : NF_DIR_INGRESS;
+
+	if (verdict == NF_ALLOW) {
+		if (is_packet) {
+			__sync_fetch_and_add(&stats->allowed_packets[d], 1);
+			__sync_fetch_and_add(&stats->allowed_bytes[d], bytes);
+		}
+		return NF_ALLOW;
+	}
+	if (is_packet) {
+		__sync_fetch_and_add(&stats->denied_packets[d], 1);
+		__sync_fetch_and_add(&stats->denied_bytes[d], bytes);
+	} else {
+		__sync_fetch_and_add(&stats->denied_calls[flow->hook == NF_HOOK_CONNECT ? 0 : 1], 1);
+	}
+	nf_record_denial(stats, flow);
+	return policy->flags & NF_POLICY_AUDIT ? NF_ALLOW : NF_DENY;
+}
+
+#endif /* __NETFENCE_DECIDE_BPF_H */

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* The maps of netfence.bpf.o. Capacities are defaults; the agent may resize before load. */
+#ifndef __NETFENCE_MAPS_BPF_H
+#define __NETFENCE_MAPS_BPF_H
+
+#include <linux/types.h>
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include "netfence_abi.h"
+
+/* All prefixes of all rulesets on the host. NO_PREALLOC is required for LPM tries. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 4194304);
+	__type(key, struct nf_rule_key);
+	__type(value, struct nf_rule_value);
+} nf_rules SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 65536);
+	__type(key, struct nf_portlist_key);
+	__type(value, struct nf_portlist);
+} nf_portlists SEC(".maps");
+
+/* Storage of the cgroup the running program is attached to (not of the socket's cgroup). */
+struct {
+	__uint(type, BPF_MAP_TYPE_CGROUP_STORAGE);
+	__type(key, __u64);
+	__type(value, struct nf_cg_policy);
+} nf_cg_policy SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE);
+	__type(key, __u64);
+	__type(value, struct nf_cg_stats);
+} nf_cg_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 1048576);
+	__type(key, __u32);
+	__type(value, struct nf_ruleset_info);
+} nf_rulesets SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct nf_meta);
+} nf_meta SEC(".maps");
+
+#endif /* __NETFENCE_MAPS_BPF_H */

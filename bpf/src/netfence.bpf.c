@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * netfence's programs. connect/sendmsg hooks refuse a denied destination before any packet
+ * exists (the caller gets EPERM at once); the cgroup_skb hooks police every packet, which covers
+ * ICMP, raw sockets, connected UDP and connections that predate the policy.
+ */
+#include <linux/types.h>
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+#include "decide.bpf.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+#define NF_IPV6_EXT_HEADERS_MAX 4
+
+/* ::ffff:a.b.c.d is judged as a.b.c.d, so the address family cannot be used to slip past. */
+static __always_inline void nf_flow_from_ip6(struct nf_flow *flow, const __u32 ip6[4])
+{
+	if (ip6[0] == 0 && ip6[1] == 0 && ip6[2] == bpf_htonl(0xffff)) {
+		flow->family = NF_FAMILY_IPV4;
+		__builtin_memcpy(flow->addr, &ip6[3], 4);
+	} else {
+		flow->family = NF_FAMILY_IPV6;
+		__builtin_memcpy(flow->addr, ip6, 16);
+	}
+}
+
+static __always_inline int nf_sock_addr4(struct bpf_sock_addr *ctx, __u8 hook)
+{
+	struct nf_flow flow = { .family = NF_FAMILY_IPV4, .hook = hook };
+	__u32 ip4 = ctx->user_ip4;
+
+	__builtin_memcpy(flow.addr, &ip4, 4);
+	flow.port = bpf_ntohs(ctx->user_port);
+	flow.protocol = ctx->protocol;
+	return nf_judge(NF_DIR_EGRESS, &flow, 0);
+}
+
+static __always_inline int nf_sock_addr6(struct bpf_sock_addr *ctx, __u8 hook)
+{
+	struct nf_flow flow = { .hook = hook };
+	__u32 ip6[4];
+
+	ip6[0] = ctx->user_ip6[0];
+	ip6[1] = ctx->user_ip6[1];
+	ip6[2] = ctx->user_ip6[2];
+	ip6[3] = ctx->user_ip6[3];
+	nf_flow_from_ip6(&flow, ip6);
+	flow.port = bpf_ntohs(ctx->user_port);
+	flow.protocol = ctx->protocol;
+	return nf_judge(NF_DIR_EGRESS, &flow, 0);
+}
+
+SEC("cgroup/connect4")
+int nf_connect4(struct bpf_sock_addr *ctx) { return nf_sock_addr4(ctx, NF_HOOK_CONNECT); }
+
+SEC("cgroup/connect6")
+int nf_connect6(struct bpf_sock_addr *ctx) { return nf_sock_addr6(ctx, NF_HOOK_CONNECT); }
+
+SEC("cgroup/sendmsg4")
+int nf_sendmsg4(struct bpf_sock_addr *ctx) { return nf_sock_addr4(ctx, NF_HOOK_SENDMSG); }
+
+SEC("cgroup/sendmsg6")
+int nf_sendmsg6(struct bpf_sock_addr *ctx) { return nf_sock_addr6(ctx, NF_HOOK_SENDMSG); }
+
+/*
+ * The destination port: on egress the remote service, on ingress the local one being reached.
+ * Left 0 for packets without ports.
+ */
+static __always_inline void nf_load_ports(struct __sk_buff *skb, __u32 l4, struct nf_flow *flow)
+{
+	__be16 ports[2];
+
+	if (flow->protocol != IPPROTO_TCP && flow->protocol != IPPROTO_UDP)
+		return;
+	if (bpf_skb_load_bytes(skb, l4, ports, sizeof(ports)))
+		return;
+	flow->port = bpf_ntohs(ports[1]);
+}
+
+static __always_inline int nf_parse_ipv4(struct __sk_buff *skb, int direction, struct nf_flow *flow)
+{
+	struct iphdr ip;
+
+	if (bpf_skb_load_bytes(skb, 0, &ip, sizeof(ip)))
+		return -1;
+	flow->family = NF_FAMILY_IPV4;
+	flow->protocol = ip.protocol;
+	__builtin_memcpy(flow->addr, direction == NF_DIR_EGRESS ? &ip.daddr : &ip.saddr, 4);
+	/* non-first fragments carry no ports */
+	if ((bpf_ntohs(ip.frag_off) & 0x1fff) == 0)
+		nf_load_ports(skb, ip.ihl * 4, flow);
+	return 0;
+}
+
+static __always_inline int nf_parse_ipv6(struct __sk_buff *skb, int direction, struct nf_flow *flow)
+{
+	struct ipv6hdr ip;
+	__u32 offset = sizeof(ip);
+	__u8 next;
+	int i;
+
+	if (bpf_skb_load_bytes(skb, 0, &ip, sizeof(ip)))
+		return -1;
+	flow->family = NF_FAMILY_IPV6;
+	__builtin_memcpy(flow->addr, direction == NF_DIR_EGRESS ? &ip.daddr : &ip.saddr, 16);
+	next = ip.nexthdr;
+	for (i = 0; i < NF_IPV6_EXT_HEADERS_MAX; i++) {
+		__u8 ext[2];
+
+		if (next != 0 && next != 43 && next != 44 && next != 60 && next != 51)
+			break;
+		if (bpf_skb_load_bytes(skb, offset, ext, sizeof(ext)))
+			return -1;
+		if (next == 44) {
+			__be16 frag_off;
+
+			if (bpf_skb_load_bytes(skb, offset + 2, &frag_off, sizeof(frag_off)))
+				return -1;
+			flow->protocol = ext[0];
+			if (bpf_ntohs(frag_off) & 0xfff8)
+				return 0; /* non-first fragment: no ports */
+			offset += 8;
+		} else if (next == 51) {
+			offset += (ext[1] + 2) * 4;
+		} else {
+			offset += (ext[1] + 1) * 8;
+		}
+		next = ext[0];
+	}
+	flow->protocol = next;
+	nf_load_ports(skb, offset, flow);
+	return 0;
+}
+
+static __always_inline int nf_skb(struct __sk_buff *skb, int direction)
+{
+	struct nf_flow flow = {};
+	int parsed;
+
+	flow.hook = direction == NF_DIR_EGRESS ? NF_HOOK_EGRESS : NF_HOOK_INGRESS;
+	if (skb->protocol == bpf_htons(ETH_P_IP))
+		parsed = nf_parse_ipv4(skb, direction, &flow);
+	else if (skb->protocol == bpf_htons(ETH_P_IPV6))
+		parsed = nf_parse_ipv6(skb, direction, &flow);
+	else
+		return NF_ALLOW; /* not IP: nothing a policy speaks of */
+	if (parsed)
+		return NF_DENY; /* an IP packet too short to parse cannot be judged: refuse it */
+	return nf_judge(direction, &flow, skb->len);
+}
+
+SEC("cgroup_skb/egress")
+int nf_skb_egress(struct __sk_buff *skb) { return nf_skb(skb, NF_DIR_EGRESS); }
+
+SEC("cgroup_skb/ingress")
+int nf_skb_ingress(struct __sk_buff *skb) { return nf_skb(skb, NF_DIR_INGRESS); }
+
+/*
+ * Attached first: the kernel creates a cgroup's storages when a program using them is attached,
+ * so the agent can write the policy before any enforcing hook exists (no deny-all window on a
+ * live cgroup). It allows every socket.
+ */
+SEC("cgroup/sock_create")
+int nf_sock_create(struct bpf_sock *sk)
+{
+	void *policy = bpf_get_local_storage(&nf_cg_policy, 0);
+	void *stats = bpf_get_local_storage(&nf_cg_stats, 0);
+
+	/* keep both calls: the program must reference both storages to own them */
+	asm volatile("" : : "r"(policy), "r"(stats));
+	return NF_ALLOW;
+}
