@@ -1,0 +1,43 @@
+package io.netfence.agent.cli;
+
+import io.netfence.agent.cgroup.Cgroup;
+import io.netfence.agent.cgroup.CgroupFs;
+import io.netfence.agent.datapath.Datapath;
+import io.netfence.agent.policy.Policy;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "attach",
+        mixinStandardHelpOptions = true,
+        description = {"Confine an existing cgroup until 'netfence detach'. Processes already in it are confined "
+                + "at once (sockets they opened before joining the cgroup excepted), and the policy stays in force "
+                + "after this command exits. Attaching again replaces the policy atomically.",
+                "", "Example:",
+                "  netfence attach --cgroup /system.slice/payments.service --deny any --allow 198.18.0.0/15:443/tcp"})
+public final class AttachCommand implements Callable<Integer> {
+    @Option(names = "--cgroup", required = true, paramLabel = "PATH",
+            description = "The cgroup, relative to the cgroup2 mount (e.g. /system.slice/x.service).")
+    String cgroupPath;
+
+    @Mixin
+    RuleOptions rules;
+
+    @Mixin
+    VerboseOption verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        Policy policy = rules.toPolicy("attach");
+        CgroupFs cgroups = Preflight.check();
+        Cgroup cgroup = cgroups.open(cgroupPath);
+        if (cgroup.path().equals("/")) {
+            throw new UsageException("refusing to attach to the root cgroup: it would confine every process on this host");
+        }
+        Datapath.open(cgroups).attach(cgroup, new Policy(cgroup.path(), policy.egress(), policy.ingress(), policy.audit()), 0);
+        System.out.printf("netfence: %s %s (%d egress, %d ingress rules)%n", policy.audit() ? "auditing" : "confined",
+                cgroup.path(), policy.egress().size(), policy.ingress().size());
+        return ExitCodes.OK;
+    }
+}

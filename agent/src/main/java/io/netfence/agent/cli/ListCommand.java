@@ -1,0 +1,48 @@
+package io.netfence.agent.cli;
+
+import io.netfence.agent.datapath.Attachment;
+import io.netfence.agent.datapath.AttachmentRecord;
+import io.netfence.agent.datapath.Datapath;
+import io.netfence.agent.policy.Rule;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "list", mixinStandardHelpOptions = true,
+        description = "Show the cgroups netfence confines, their rules and how often they denied.")
+public final class ListCommand implements Callable<Integer> {
+    private static final int RULES_SHOWN = 4;
+
+    @Mixin
+    VerboseOption verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Attachment> attachments = Datapath.open(Preflight.check()).list();
+        if (attachments.isEmpty()) {
+            System.out.println("netfence: no cgroup is confined");
+            return ExitCodes.OK;
+        }
+        String format = "%-40s %10s %-8s %8s  %s%n";
+        System.out.printf(format, "CGROUP", "ID", "MODE", "DENIED", "RULES");
+        for (Attachment a : attachments) {
+            AttachmentRecord r = a.record();
+            String rules = "egress: " + summarize(r.policy().egress()) + "; ingress: " + summarize(r.policy().ingress());
+            String denied = a.stats().map(s -> Long.toString(s.denials())).orElse("-");
+            String mode = r.policy().audit() ? "audit" : "enforce";
+            String cgroup = r.cgroupPath() + (r.ownerPid() != 0 ? " (run " + r.ownerPid() + ")" : "");
+            System.out.printf(format, cgroup, r.cgroupId(), mode, denied, rules);
+        }
+        return ExitCodes.OK;
+    }
+
+    private static String summarize(List<Rule> rules) {
+        if (rules.isEmpty()) {
+            return "-";
+        }
+        String shown = rules.stream().limit(RULES_SHOWN).map(Rule::toString).collect(Collectors.joining(", "));
+        return rules.size() > RULES_SHOWN ? shown + ", ... (" + rules.size() + " rules)" : shown;
+    }
+}

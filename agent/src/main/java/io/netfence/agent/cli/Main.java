@@ -1,0 +1,55 @@
+package io.netfence.agent.cli;
+
+import io.netfence.agent.cgroup.CgroupException;
+import io.netfence.loader.BpfException;
+import io.netfence.loader.BpfVerifierException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/** Entry point: {@code java -jar netfence.jar COMMAND ...}. */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    static int execute(String... args) {
+        CommandLine cli = new CommandLine(new NetfenceCommand());
+        cli.setExecutionExceptionHandler(Main::handle);
+        cli.setParameterExceptionHandler((e, arguments) -> {
+            PrintWriter err = e.getCommandLine().getErr();
+            err.println("netfence: " + e.getMessage());
+            err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
+            return ExitCodes.USAGE;
+        });
+        return cli.execute(args);
+    }
+
+    private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        PrintWriter err = cli.getErr();
+        boolean verbose = parsed.hasMatchedOption("--verbose") || System.getenv("NETFENCE_DEBUG") != null;
+        int code;
+        String message;
+        if (e instanceof UsageException || e instanceof CgroupException || e instanceof IllegalArgumentException) {
+            code = ExitCodes.USAGE;
+            message = e.getMessage();
+        } else if (e instanceof BpfVerifierException v) {
+            code = ExitCodes.USAGE;
+            message = "the kernel refused netfence's BPF programs (it needs cgroup BPF, BTF and Linux 5.10 or newer): "
+                    + (verbose ? v.getMessage() : v.operation() + ": " + io.netfence.loader.Errno.describe(v.errno()));
+        } else if (e instanceof BpfException) {
+            code = ExitCodes.INTERNAL;
+            message = e.getMessage();
+        } else {
+            code = ExitCodes.INTERNAL;
+            message = "internal error: " + e;
+        }
+        err.println("netfence: " + message);
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return code;
+    }
+}

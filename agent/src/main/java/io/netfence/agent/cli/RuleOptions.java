@@ -1,0 +1,104 @@
+package io.netfence.agent.cli;
+
+import io.netfence.agent.policy.Policy;
+import io.netfence.agent.policy.Rule;
+import io.netfence.agent.policy.RuleSyntax;
+import io.netfence.agent.policy.RuleSyntaxException;
+import io.netfence.agent.policy.Verdict;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The policy options of {@code run} and {@code attach}. */
+public final class RuleOptions {
+    @Option(names = "--allow", paramLabel = "RULE", description = "Allow egress to RULE.")
+    List<String> allow = new ArrayList<>();
+
+    @Option(names = "--deny", paramLabel = "RULE", description = "Deny egress to RULE (--deny any: deny by default).")
+    List<String> deny = new ArrayList<>();
+
+    @Option(names = "--ingress-allow", paramLabel = "RULE", description = "Allow inbound traffic from RULE.")
+    List<String> ingressAllow = new ArrayList<>();
+
+    @Option(names = "--ingress-deny", paramLabel = "RULE", description = "Deny inbound traffic from RULE.")
+    List<String> ingressDeny = new ArrayList<>();
+
+    @Option(names = "--no-network", description = "Deny everything but localhost, both ways (like firejail --net=none).")
+    boolean noNetwork;
+
+    @Option(names = "--rules-file", paramLabel = "FILE",
+            description = "Read rules from FILE, one per line: allow|deny|ingress-allow|ingress-deny RULE; # starts a comment.")
+    Path rulesFile;
+
+    @Option(names = "--audit", description = "Block nothing; count and report what the rules would deny.")
+    boolean audit;
+
+    /** @throws UsageException naming the option or file line and what is wrong */
+    public Policy toPolicy(String name) {
+        List<Rule> egress = new ArrayList<>();
+        List<Rule> ingress = new ArrayList<>();
+        if (noNetwork) {
+            egress.addAll(RuleSyntax.parse(Verdict.DENY, "any"));
+            egress.addAll(RuleSyntax.parse(Verdict.ALLOW, "localhost"));
+            ingress.addAll(RuleSyntax.parse(Verdict.DENY, "any"));
+            ingress.addAll(RuleSyntax.parse(Verdict.ALLOW, "localhost"));
+        }
+        add(egress, Verdict.ALLOW, "--allow", allow);
+        add(egress, Verdict.DENY, "--deny", deny);
+        add(ingress, Verdict.ALLOW, "--ingress-allow", ingressAllow);
+        add(ingress, Verdict.DENY, "--ingress-deny", ingressDeny);
+        if (rulesFile != null) {
+            readRulesFile(egress, ingress);
+        }
+        if (egress.isEmpty() && ingress.isEmpty()) {
+            throw new UsageException("no rules given: use --allow, --deny, --ingress-allow, --ingress-deny, "
+                    + "--no-network or --rules-file");
+        }
+        return new Policy(name, egress, ingress, audit);
+    }
+
+    private static void add(List<Rule> into, Verdict verdict, String option, List<String> texts) {
+        for (String text : texts) {
+            try {
+                into.addAll(RuleSyntax.parse(verdict, text));
+            } catch (RuleSyntaxException e) {
+                throw new UsageException(option + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private void readRulesFile(List<Rule> egress, List<Rule> ingress) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(rulesFile);
+        } catch (IOException e) {
+            throw new UsageException("--rules-file: cannot read " + rulesFile + ": " + e.getMessage());
+        }
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).replaceFirst("#.*", "").trim();
+            if (line.isEmpty()) {
+                continue;
+            }
+            String[] words = line.split("\\s+");
+            String where = rulesFile + ":" + (i + 1) + ": ";
+            if (words.length != 2) {
+                throw new UsageException(where + "expected 'allow|deny|ingress-allow|ingress-deny RULE', found '" + line + "'");
+            }
+            List<Rule> into = words[0].startsWith("ingress-") ? ingress : egress;
+            Verdict verdict = switch (words[0]) {
+                case "allow", "ingress-allow" -> Verdict.ALLOW;
+                case "deny", "ingress-deny" -> Verdict.DENY;
+                default -> throw new UsageException(where + "unknown action '" + words[0]
+                        + "' (expected allow, deny, ingress-allow or ingress-deny)");
+            };
+            try {
+                into.addAll(RuleSyntax.parse(verdict, words[1]));
+            } catch (RuleSyntaxException e) {
+                throw new UsageException(where + e.getMessage());
+            }
+        }
+    }
+}

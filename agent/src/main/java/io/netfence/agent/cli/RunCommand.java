@@ -1,0 +1,127 @@
+package io.netfence.agent.cli;
+
+import io.netfence.agent.cgroup.Cgroup;
+import io.netfence.agent.cgroup.CgroupFs;
+import io.netfence.agent.datapath.Datapath;
+import io.netfence.agent.datapath.abi.CgroupStats;
+import io.netfence.agent.policy.Policy;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import sun.misc.Signal;
+
+@Command(name = "run",
+        mixinStandardHelpOptions = true,
+        description = {"Run COMMAND confined by the rules: a transient cgroup is created and the policy is in "
+                + "force before COMMAND starts. stdin/stdout/stderr and signals pass through, the exit code is "
+                + "COMMAND's, and afterwards the cgroup and its programs are gone (processes COMMAND left behind "
+                + "are killed). A summary of what was denied is printed on stderr.",
+                "", "Examples:",
+                "  netfence run --no-network -- curl https://example.com",
+                "  netfence run --deny any --allow 198.18.0.0/15:443/tcp -- ./client"})
+public final class RunCommand implements Callable<Integer> {
+    private static final int SUMMARY_DESTINATIONS = 3;
+    private static final List<String> FORWARDED_SIGNALS = List.of("TERM", "HUP", "USR1", "USR2");
+
+    @Mixin
+    RuleOptions rules;
+
+    @Mixin
+    VerboseOption verbose;
+
+    @Option(names = "--cgroup-parent", paramLabel = "PATH",
+            description = "Create the transient cgroup under PATH (relative to the cgroup2 mount); "
+                    + "default: the cgroup netfence itself runs in, so an outer policy still applies.")
+    String cgroupParent;
+
+    @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The command and its arguments (after --).")
+    List<String> command;
+
+    @Override
+    public Integer call() throws Exception {
+        long self = ProcessHandle.current().pid();
+        Policy policy = rules.toPolicy("run-" + self);
+        CgroupFs cgroups = Preflight.check();
+        String executable = resolve(command.get(0));
+        if (executable == null) {
+            System.err.println("netfence: " + command.get(0) + ": command not found");
+            return ExitCodes.NOT_FOUND;
+        }
+        String parent = cgroupParent != null ? cgroupParent : cgroups.cgroupOf(self);
+        cgroups.open(parent); // a clear error for a missing parent
+        Datapath datapath = Datapath.open(cgroups);
+        Cgroup cgroup = cgroups.create((parent.endsWith("/") ? parent : parent + "/") + "netfence-run-" + self);
+        int exitCode;
+        try {
+            datapath.attach(cgroup, policy, self);
+            exitCode = runInside(cgroup, executable);
+            report(datapath.stats(cgroup.id()), policy.audit());
+        } finally {
+            datapath.detachAndRemove(cgroup);
+        }
+        return exitCode;
+    }
+
+    private int runInside(Cgroup cgroup, String executable) throws Exception {
+        // the shell moves itself into the cgroup and then becomes COMMAND: every socket COMMAND
+        // creates is the cgroup's, and no process of COMMAND ever runs outside it
+        List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", "echo $$ > \"$0\" && exec \"$@\"",
+                cgroup.directory().resolve("cgroup.procs").toString(), executable));
+        argv.addAll(command.subList(1, command.size()));
+        Process child = new ProcessBuilder(argv).inheritIO().start();
+        forwardSignals(child);
+        return child.waitFor();
+    }
+
+    /**
+     * Signals sent to netfence go to COMMAND. SIGINT from a terminal already reaches COMMAND (same
+     * foreground process group), so it is forwarded only when netfence has no terminal.
+     */
+    private static void forwardSignals(Process child) {
+        List<String> names = new ArrayList<>(FORWARDED_SIGNALS);
+        if (System.console() == null) {
+            names.add("INT");
+        } else {
+            Signal.handle(new Signal("INT"), signal -> { });
+        }
+        for (String name : names) {
+            Signal.handle(new Signal(name), signal -> PosixSignals.kill((int) child.pid(), signal.getNumber()));
+        }
+    }
+
+    private static void report(Optional<CgroupStats> stats, boolean audit) {
+        if (stats.isEmpty() || stats.get().denials() == 0) {
+            return;
+        }
+        CgroupStats s = stats.get();
+        List<String> shown = new ArrayList<>();
+        s.recent().stream().limit(SUMMARY_DESTINATIONS).forEach(f -> shown.add(f.describe() + " (" + f.hookName() + ")"));
+        String more = s.recent().size() > SUMMARY_DESTINATIONS ? ", ..." : "";
+        String what = audit ? "audit: would have denied " : "denied ";
+        System.err.println("netfence: " + what + s.denials() + (s.denials() == 1 ? " time: " : " times: ")
+                + String.join(", ", shown) + more);
+    }
+
+    /** The executable PATH lookup would run, or null; a name with '/' is taken as a path. */
+    static String resolve(String name) {
+        if (name.contains("/")) {
+            return Files.exists(Path.of(name)) ? name : null;
+        }
+        String path = System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
+        for (String dir : path.split(File.pathSeparator)) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,34 @@
+package io.netfence.agent.datapath;
+
+import io.netfence.loader.AttachType;
+import java.util.List;
+
+/** netfence's programs and where each attaches. {@link #SOCK_CREATE} must be attached first. */
+public enum Hook {
+    SOCK_CREATE("nf_sock_create", AttachType.CGROUP_INET_SOCK_CREATE),
+    CONNECT4("nf_connect4", AttachType.CGROUP_INET4_CONNECT),
+    CONNECT6("nf_connect6", AttachType.CGROUP_INET6_CONNECT),
+    SENDMSG4("nf_sendmsg4", AttachType.CGROUP_UDP4_SENDMSG),
+    SENDMSG6("nf_sendmsg6", AttachType.CGROUP_UDP6_SENDMSG),
+    SKB_EGRESS("nf_skb_egress", AttachType.CGROUP_INET_EGRESS),
+    SKB_INGRESS("nf_skb_ingress", AttachType.CGROUP_INET_INGRESS);
+
+    /** The hooks that decide, attached once the policy is in place. */
+    public static final List<Hook> ENFORCING = List.of(CONNECT4, CONNECT6, SENDMSG4, SENDMSG6, SKB_EGRESS, SKB_INGRESS);
+
+    private final String programName;
+    private final AttachType attachType;
+
+    Hook(String programName, AttachType attachType) {
+        this.programName = programName;
+        this.attachType = attachType;
+    }
+
+    public String programName() {
+        return programName;
+    }
+
+    public AttachType attachType() {
+        return attachType;
+    }
+}

@@ -1,0 +1,171 @@
+package io.netfence.agent.datapath;
+
+import io.netfence.agent.datapath.abi.Abi;
+import io.netfence.agent.datapath.abi.Meta;
+import io.netfence.loader.BpfException;
+import io.netfence.loader.BpfFs;
+import io.netfence.loader.BpfMap;
+import io.netfence.loader.BpfObject;
+import io.netfence.loader.BpfProgram;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The host's shared programs and maps, opened from their pins, or loaded from the embedded object
+ * and pinned when there are none. Opened under the {@link HostLock} for one operation and closed
+ * after it, so no process ever keeps using programs another one has unpinned.
+ */
+final class PinnedState implements AutoCloseable {
+    static final String OBJECT_RESOURCE = "/io/netfence/bpf/netfence.bpf.o";
+    private static final List<String> MAPS = List.of(Abi.MAP_RULES, Abi.MAP_PORTLISTS, Abi.MAP_CG_POLICY,
+            Abi.MAP_CG_STATS, Abi.MAP_RULESETS, Abi.MAP_META);
+
+    final Map<Hook, BpfProgram> programs;
+    final BpfMap rules;
+    final BpfMap portLists;
+    final BpfMap cgroupPolicy;
+    final BpfMap cgroupStats;
+    final BpfMap rulesets;
+    final BpfMap meta;
+
+    private PinnedState(Map<Hook, BpfProgram> programs, Map<String, BpfMap> maps) {
+        this.programs = programs;
+        this.rules = maps.get(Abi.MAP_RULES);
+        this.portLists = maps.get(Abi.MAP_PORTLISTS);
+        this.cgroupPolicy = maps.get(Abi.MAP_CG_POLICY);
+        this.cgroupStats = maps.get(Abi.MAP_CG_STATS);
+        this.rulesets = maps.get(Abi.MAP_RULESETS);
+        this.meta = maps.get(Abi.MAP_META);
+    }
+
+    static PinnedState openOrLoad(PinLayout pins) throws IOException {
+        byte[] object = embeddedObject();
+        Meta build = new Meta(Abi.VERSION, sha256(object));
+        if (programsPinned(pins)) {
+            PinnedState pinned = open(pins);
+            boolean sameBuild = pinned.meta.lookup(Meta.key()).map(Meta::decode).map(build::sameBuild).orElse(false);
+            if (sameBuild || hasAttachments(pins)) {
+                // another build's programs keep serving the cgroups that use them; replacing them
+                // in place is the agent's upgrade path, not a side effect of a CLI call
+                return pinned;
+            }
+            pinned.close();
+            removeAll(pins);
+        }
+        return load(pins, object, build);
+    }
+
+    private static boolean programsPinned(PinLayout pins) {
+        for (Hook hook : Hook.values()) {
+            if (!Files.exists(pins.program(hook))) {
+                return false;
+            }
+        }
+        return MAPS.stream().allMatch(name -> Files.exists(pins.map(name)));
+    }
+
+    static boolean hasAttachments(PinLayout pins) throws IOException {
+        if (!Files.isDirectory(pins.cgroups())) {
+            return false;
+        }
+        try (Stream<Path> entries = Files.list(pins.cgroups())) {
+            return entries.findAny().isPresent();
+        }
+    }
+
+    private static PinnedState open(PinLayout pins) throws BpfException {
+        Map<Hook, BpfProgram> programs = new EnumMap<>(Hook.class);
+        Map<String, BpfMap> maps = new LinkedHashMap<>();
+        try {
+            for (Hook hook : Hook.values()) {
+                programs.put(hook, BpfProgram.openPinned(hook.programName(), hook.attachType(), pins.program(hook).toString()));
+            }
+            for (String name : MAPS) {
+                maps.put(name, BpfMap.openPinned(name, pins.map(name).toString()));
+            }
+            return new PinnedState(programs, maps);
+        } catch (BpfException e) {
+            programs.values().forEach(BpfProgram::close);
+            maps.values().forEach(BpfMap::close);
+            throw e;
+        }
+    }
+
+    private static PinnedState load(PinLayout pins, byte[] object, Meta build) throws IOException {
+        Files.createDirectories(pins.maps());
+        Files.createDirectories(pins.programs());
+        Map<String, String> mapPins = new LinkedHashMap<>();
+        for (String name : MAPS) {
+            mapPins.put(name, pins.map(name).toString());
+        }
+        try (BpfObject bpf = BpfObject.open("netfence.bpf.o", object)) {
+            bpf.pinMapsAt(mapPins);
+            bpf.load();
+            for (Hook hook : Hook.values()) {
+                try (BpfProgram program = bpf.program(hook.programName(), hook.attachType())) {
+                    BpfFs.unpin(pins.program(hook));
+                    program.pin(pins.program(hook).toString());
+                }
+            }
+        }
+        PinnedState state = open(pins);
+        state.meta.update(Meta.key(), build.encode(), BpfMap.ANY);
+        return state;
+    }
+
+    /** Unpins everything under the layout's root: programs and maps go once no fd holds them. */
+    static void removeAll(PinLayout pins) throws IOException {
+        if (!Files.exists(pins.root())) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(pins.root())) {
+            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+        Path parent = pins.root().getParent();
+        try (Stream<Path> rest = Files.list(parent)) {
+            if (rest.findAny().isEmpty()) {
+                Files.deleteIfExists(parent);
+            }
+        }
+    }
+
+    static byte[] embeddedObject() {
+        try (InputStream in = PinnedState.class.getResourceAsStream(OBJECT_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the BPF object " + OBJECT_RESOURCE + " is missing from the jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] sha256(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        programs.values().forEach(BpfProgram::close);
+        for (BpfMap map : List.of(rules, portLists, cgroupPolicy, cgroupStats, rulesets, meta)) {
+            map.close();
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.netfence.agent.datapath;
+
+import io.netfence.agent.datapath.CompiledRuleset.Entry;
+import io.netfence.agent.datapath.CompiledRuleset.PortList;
+import io.netfence.agent.datapath.CompiledRuleset.PortRule;
+import io.netfence.agent.datapath.abi.Abi;
+import io.netfence.agent.policy.IpPrefix;
+import io.netfence.agent.policy.Protocol;
+import io.netfence.agent.policy.Rule;
+import io.netfence.agent.policy.Verdict;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns rules into an LPM-shaped ruleset with the semantics "longer prefix first; at equal prefix
+ * a port beats no port, a protocol beats none; at a full tie deny wins; nothing matches: allow".
+ *
+ * <p>An LPM lookup finds only the longest matching prefix, so each entry carries everything a
+ * packet matching it could need: its own port/protocol rules, then those of every shorter prefix
+ * covering it, down to the first unconditional rule, which becomes the entry's fallback. Pure: no
+ * kernel, cost linear in the rules plus a walk up the covering prefixes of conditional entries.
+ */
+public final class PolicyCompiler {
+
+    private PolicyCompiler() {}
+
+    /** Rules sharing one prefix. */
+    private static final class Group {
+        Verdict unconditional;
+        final List<Rule> conditional = new ArrayList<>();
+    }
+
+    private static final Comparator<Rule> DECISION_ORDER = Comparator
+            .comparingInt(Rule::specificity).reversed()
+            .thenComparing(r -> r.verdict() == Verdict.DENY ? 0 : 1);
+
+    /** @throws PolicyTooLargeException when more port rules apply to one prefix than a list holds */
+    public static CompiledRuleset compile(List<Rule> rules) {
+        Map<IpPrefix, Group> groups = new LinkedHashMap<>();
+        for (Rule rule : rules) {
+            Group group = groups.computeIfAbsent(rule.prefix(), p -> new Group());
+            if (rule.isUnconditional()) {
+                group.unconditional = group.unconditional == Verdict.DENY ? Verdict.DENY : rule.verdict();
+            } else {
+                group.conditional.add(rule);
+            }
+        }
+        for (Group group : groups.values()) {
+            group.conditional.sort(DECISION_ORDER);
+        }
+
+        List<Entry> entries = new ArrayList<>(groups.size());
+        List<PortList> lists = new ArrayList<>();
+        Map<PortList, Integer> listIndex = new HashMap<>();
+        for (Map.Entry<IpPrefix, Group> e : groups.entrySet()) {
+            IpPrefix prefix = e.getKey();
+            Group group = e.getValue();
+            if (group.conditional.isEmpty()) {
+                entries.add(new Entry(prefix, group.unconditional, 0));
+                continue;
+            }
+            List<PortRule> chain = new ArrayList<>();
+            Verdict fallback = Verdict.ALLOW;
+            for (int length = prefix.length(); length >= 0; length--) {
+                Group covering = length == prefix.length() ? group : groups.get(prefix.truncate(length));
+                if (covering == null) {
+                    continue;
+                }
+                for (Rule rule : covering.conditional) {
+                    chain.add(portRule(rule));
+                }
+                if (covering.unconditional != null) {
+                    fallback = covering.unconditional;
+                    break;
+                }
+            }
+            if (chain.size() > Abi.PORTLIST_MAX) {
+                throw new PolicyTooLargeException(prefix + " is covered by " + chain.size()
+                        + " port/protocol rules; at most " + Abi.PORTLIST_MAX + " may apply to one prefix");
+            }
+            PortList list = new PortList(List.copyOf(chain));
+            int index = listIndex.computeIfAbsent(list, l -> {
+                lists.add(l);
+                return lists.size();
+            });
+            entries.add(new Entry(prefix, fallback, index));
+        }
+        return new CompiledRuleset(entries, lists);
+    }
+
+    private static PortRule portRule(Rule rule) {
+        int bits;
+        if (rule.protocol() == null) {
+            bits = rule.ports() != null ? Abi.PROTO_TCP | Abi.PROTO_UDP : Abi.PROTO_ANY;
+        } else {
+            bits = switch (rule.protocol()) {
+                case TCP -> Abi.PROTO_TCP;
+                case UDP -> Abi.PROTO_UDP;
+                case ICMP -> Abi.PROTO_ICMP;
+            };
+        }
+        int from = rule.ports() == null ? 0 : rule.ports().from();
+        int to = rule.ports() == null ? 65535 : rule.ports().to();
+        return new PortRule(from, to, bits, rule.verdict());
+    }
+
+    /** The protocol bit of a packet, as the BPF programs compute it. */
+    public static int protocolBit(Protocol protocol) {
+        if (protocol == null) {
+            return Abi.PROTO_OTHER;
+        }
+        return switch (protocol) {
+            case TCP -> Abi.PROTO_TCP;
+            case UDP -> Abi.PROTO_UDP;
+            case ICMP -> Abi.PROTO_ICMP;
+        };
+    }
+}

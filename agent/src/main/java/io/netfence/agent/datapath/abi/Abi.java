@@ -1,0 +1,39 @@
+package io.netfence.agent.datapath.abi;
+
+/** Constants of bpf/include/netfence_abi.h, by value (never by ordinal). */
+public final class Abi {
+    public static final int VERSION = 1;
+
+    public static final int DENY = 0;
+    public static final int ALLOW = 1;
+
+    public static final int FAMILY_IPV4 = 4;
+    public static final int FAMILY_IPV6 = 6;
+
+    public static final int PROTO_TCP = 1;
+    public static final int PROTO_UDP = 2;
+    public static final int PROTO_ICMP = 4;
+    public static final int PROTO_OTHER = 8;
+    public static final int PROTO_ANY = 15;
+
+    public static final int HOOK_CONNECT = 1;
+    public static final int HOOK_SENDMSG = 2;
+    public static final int HOOK_EGRESS = 3;
+    public static final int HOOK_INGRESS = 4;
+
+    public static final int RULE_KEY_FIXED_BITS = 64;
+    public static final int PORTLIST_MAX = 32;
+    public static final int RECENT_MAX = 4;
+    public static final int RULESET_DENY_ALL = 0;
+    public static final int POLICY_AUDIT = 1;
+
+    /** Map names in the object, also the names of their pins. */
+    public static final String MAP_RULES = "nf_rules";
+    public static final String MAP_PORTLISTS = "nf_portlists";
+    public static final String MAP_CG_POLICY = "nf_cg_policy";
+    public static final String MAP_CG_STATS = "nf_cg_stats";
+    public static final String MAP_RULESETS = "nf_rulesets";
+    public static final String MAP_META = "nf_meta";
+
+    private Abi() {}
+}

@@ -1,0 +1,46 @@
+package io.netfence.agent.datapath.abi;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Mirror of {@code struct nf_cg_stats}, summed over CPUs. Arrays indexed by direction are
+ * [egress, ingress]; {@code deniedCalls} is [connect, sendmsg].
+ */
+public record CgroupStats(long[] allowedPackets, long[] allowedBytes, long[] deniedPackets, long[] deniedBytes,
+                          long[] deniedCalls, long denials, List<Flow> recent) {
+    public static final int SIZE = 184;
+    public static final int OFFSET_ALLOWED_PACKETS = 0;
+    public static final int OFFSET_ALLOWED_BYTES = 16;
+    public static final int OFFSET_DENIED_PACKETS = 32;
+    public static final int OFFSET_DENIED_BYTES = 48;
+    public static final int OFFSET_DENIED_CALLS = 64;
+    public static final int OFFSET_DENIALS = 80;
+    public static final int OFFSET_RECENT = 88;
+
+    /** Sums the per-CPU values of one percpu storage lookup (slots of SIZE rounded to 8). */
+    public static CgroupStats sumPerCpu(byte[] perCpu) {
+        int slot = (SIZE + 7) & ~7;
+        long[][] sums = new long[5][2];
+        long denials = 0;
+        Set<Flow> recent = new LinkedHashSet<>();
+        for (int cpu = 0; cpu + slot <= perCpu.length; cpu += slot) {
+            ByteBuffer b = ByteBuffer.wrap(perCpu, cpu, slot).slice().order(ByteOrder.nativeOrder());
+            for (int field = 0; field < 5; field++) {
+                sums[field][0] += b.getLong(field * 16);
+                sums[field][1] += b.getLong(field * 16 + 8);
+            }
+            long cpuDenials = b.getLong(OFFSET_DENIALS);
+            denials += cpuDenials;
+            b.position(OFFSET_RECENT);
+            for (int i = 0; i < Math.min(cpuDenials, Abi.RECENT_MAX); i++) {
+                recent.add(Flow.decode(b));
+            }
+        }
+        return new CgroupStats(sums[0], sums[1], sums[2], sums[3], sums[4], denials, new ArrayList<>(recent));
+    }
+}

@@ -1,0 +1,30 @@
+package io.netfence.agent.datapath.abi;
+
+import io.netfence.agent.datapath.CompiledRuleset.PortList;
+import io.netfence.agent.datapath.CompiledRuleset.PortRule;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/** Mirror of {@code struct nf_portlist} and its {@code struct nf_port_rule}s (8 bytes each). */
+public final class PortListValue {
+    public static final int SIZE = 264;
+    public static final int OFFSET_COUNT = 0;
+    public static final int OFFSET_RULES = 8;
+    public static final int PORT_RULE_SIZE = 8;
+    public static final int PORT_RULE_OFFSET_PORT_LO = 0;
+    public static final int PORT_RULE_OFFSET_PORT_HI = 2;
+    public static final int PORT_RULE_OFFSET_PROTOS = 4;
+    public static final int PORT_RULE_OFFSET_VERDICT = 5;
+
+    private PortListValue() {}
+
+    public static byte[] encode(PortList list) {
+        ByteBuffer b = ByteBuffer.allocate(SIZE).order(ByteOrder.nativeOrder());
+        b.putInt(list.rules().size()).putInt(0);
+        for (PortRule rule : list.rules()) {
+            b.putShort((short) rule.portFrom()).putShort((short) rule.portTo());
+            b.put((byte) rule.protocolBits()).put((byte) Verdicts.abi(rule.verdict())).putShort((short) 0);
+        }
+        return b.array();
+    }
+}

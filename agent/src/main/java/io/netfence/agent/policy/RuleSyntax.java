@@ -1,0 +1,126 @@
+package io.netfence.agent.policy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The rule syntax shared by the CLI and policy files: {@code PREFIX[:PORT[-PORT]][/PROTO]}, IPv6
+ * in brackets when a port follows. PREFIX is an address, a CIDR prefix or a keyword:
+ * {@code any}, {@code localhost}, {@code link-local}, {@code multicast} (each meaning its IPv4
+ * and its IPv6 prefix, as in systemd's IPAddressAllow=).
+ */
+public final class RuleSyntax {
+    private static final Map<String, List<String>> KEYWORDS = Map.of(
+            "any", List.of("0.0.0.0/0", "::/0"),
+            "localhost", List.of("127.0.0.0/8", "::1/128"),
+            "link-local", List.of("169.254.0.0/16", "fe80::/64"),
+            "multicast", List.of("224.0.0.0/4", "ff00::/8"));
+
+    private RuleSyntax() {}
+
+    /**
+     * Parses one rule; a keyword yields one rule per address family.
+     *
+     * @throws RuleSyntaxException naming the rule text and what is wrong with it
+     */
+    public static List<Rule> parse(Verdict verdict, String text) {
+        try {
+            return parseUnchecked(verdict, text.trim());
+        } catch (IllegalArgumentException e) {
+            throw new RuleSyntaxException(text, e.getMessage());
+        }
+    }
+
+    private static List<Rule> parseUnchecked(Verdict verdict, String text) {
+        if (text.isEmpty()) {
+            throw new IllegalArgumentException("empty rule");
+        }
+        String rest = text;
+        Protocol protocol = null;
+        int slash = rest.lastIndexOf('/');
+        if (slash >= 0 && rest.substring(slash + 1).matches("[A-Za-z][A-Za-z0-9]*")) {
+            String name = rest.substring(slash + 1);
+            protocol = Protocol.parse(name);
+            if (protocol == null) {
+                throw new IllegalArgumentException("unknown protocol '" + name + "' (expected tcp, udp or icmp)");
+            }
+            rest = rest.substring(0, slash);
+        }
+
+        String prefixText;
+        String portText = null;
+        if (rest.startsWith("[")) {
+            int close = rest.indexOf(']');
+            if (close < 0) {
+                throw new IllegalArgumentException("missing ']' after the IPv6 address");
+            }
+            prefixText = rest.substring(1, close);
+            String after = rest.substring(close + 1);
+            if (!after.isEmpty()) {
+                if (!after.startsWith(":")) {
+                    throw new IllegalArgumentException("expected ':PORT' after ']', found '" + after + "'");
+                }
+                portText = after.substring(1);
+            }
+        } else if (rest.indexOf(':') >= 0 && rest.indexOf(':') == rest.lastIndexOf(':')) {
+            prefixText = rest.substring(0, rest.indexOf(':'));
+            portText = rest.substring(rest.indexOf(':') + 1);
+        } else {
+            prefixText = rest; // no port, or an IPv6 prefix without brackets
+        }
+
+        PortRange ports = portText == null ? null : parsePorts(portText);
+        List<Rule> rules = new ArrayList<>();
+        List<String> expansion = KEYWORDS.get(prefixText);
+        if (expansion != null) {
+            for (String prefix : expansion) {
+                rules.add(new Rule(verdict, IpPrefix.parse(prefix), protocol, ports));
+            }
+        } else if (prefixText.matches("[A-Za-z][A-Za-z0-9.-]*") && !prefixText.contains(":")) {
+            throw new IllegalArgumentException("unknown keyword '" + prefixText
+                    + "' (expected an address, a prefix, any, localhost, link-local or multicast)");
+        } else {
+            rules.add(new Rule(verdict, IpPrefix.parse(prefixText), protocol, ports));
+        }
+        return rules;
+    }
+
+    private static PortRange parsePorts(String text) {
+        if (!text.matches("[0-9]{1,6}(-[0-9]{1,6})?")) {
+            throw new IllegalArgumentException("'" + text + "' is not a port or port range (PORT or PORT-PORT)");
+        }
+        String[] bounds = text.split("-");
+        int from = Integer.parseInt(bounds[0]);
+        int to = bounds.length > 1 ? Integer.parseInt(bounds[1]) : from;
+        for (int port : new int[] {from, to}) {
+            if (port < 1 || port > PortRange.MAX) {
+                throw new IllegalArgumentException("port " + port + " is out of range (1-65535)");
+            }
+        }
+        if (from > to) {
+            throw new IllegalArgumentException("port range " + text + " is reversed");
+        }
+        return new PortRange(from, to);
+    }
+
+    /** The text form of a rule's match part, which {@link #parse} reads back to the same rule. */
+    public static String format(Rule rule) {
+        IpPrefix prefix = rule.prefix();
+        int hostLength = prefix.isIpv4() ? 32 : 128;
+        String address = prefix.length() == hostLength ? prefix.addressText() : prefix.toString();
+        StringBuilder out = new StringBuilder();
+        if (rule.ports() != null && !prefix.isIpv4()) {
+            out.append('[').append(address).append(']');
+        } else {
+            out.append(address);
+        }
+        if (rule.ports() != null) {
+            out.append(':').append(rule.ports());
+        }
+        if (rule.protocol() != null) {
+            out.append('/').append(rule.protocol().keyword());
+        }
+        return out.toString();
+    }
+}
