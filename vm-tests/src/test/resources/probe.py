@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+"""Network probes run inside a confined cgroup (or a test netns). Each prints one result line:
+  tcp ADDR PORT [TEXT]   connect (3 s), optionally send TEXT and read the echo: ok | echo TEXT | error ERRNO | timeout
+  udp ADDR PORT TEXT     unconnected sendto, then wait 1 s for the echo: sent reply | sent noreply | error ERRNO
+  udpc ADDR PORT TEXT    the same on a connected UDP socket
+  tcp6m ADDR PORT        TCP from an AF_INET6 socket to ::ffff:ADDR (IPv4-mapped)
+  udp6m ADDR PORT TEXT   unconnected UDP from an AF_INET6 socket to ::ffff:ADDR
+  ping ADDR              one ICMP/ICMPv6 echo over a raw socket: reply | noreply | error ERRNO
+  listen PORT SECONDS    accept TCP connections on :: for SECONDS, print 'accepted PEER' per connection
+  hold ADDR PORT         connect, send 'before', then for each stdin line send it and print 'sent LINE'
+  connect-from SRC ADDR PORT  TCP connect from source address SRC
+  repl                   read probes from stdin, one per line, and answer each
+Several probes may be given at once, separated by '+': tcp A 8080 + udp A 5353 x
+"""
+import errno
+import os
+import select
+import socket
+import struct
+import sys
+import time
+
+
+def errname(e):
+    return "error " + errno.errorcode.get(e.errno, str(e.errno))
+
+
+def family(address):
+    return socket.AF_INET6 if ":" in address else socket.AF_INET
+
+
+def tcp(address, port, text=None, sock=None, target=None):
+    s = sock or socket.socket(family(address), socket.SOCK_STREAM)
+    s.settimeout(3)
+    try:
+        s.connect(target or (address, int(port)))
+        if text is None:
+            return "ok"
+        s.sendall((text + "\n").encode())
+        return "echo " + s.recv(4096).decode().strip()
+    except socket.timeout:
+        return "timeout"
+    except OSError as e:
+        return errname(e)
+
+
+def udp(address, port, text, connected=False, sock=None, target=None):
+    s = sock or socket.socket(family(address), socket.SOCK_DGRAM)
+    destination = target or (address, int(port))
+    try:
+        if connected:
+            s.connect(destination)
+            s.send(text.encode())
+        else:
+            s.sendto(text.encode(), destination)
+    except OSError as e:
+        return errname(e)
+    s.settimeout(1)
+    try:
+        s.recv(4096)
+        return "sent reply"
+    except socket.timeout:
+        return "sent noreply"
+    except OSError as e:
+        return "sent " + errname(e)
+
+
+def checksum(data):
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    total = (total >> 16) + (total & 0xFFFF)
+    total += total >> 16
+    return ~total & 0xFFFF
+
+
+def ping(address):
+    v6 = ":" in address
+    s = socket.socket(socket.AF_INET6 if v6 else socket.AF_INET, socket.SOCK_RAW,
+                      socket.IPPROTO_ICMPV6 if v6 else socket.IPPROTO_ICMP)
+    ident = os.getpid() & 0xFFFF
+    kind = 128 if v6 else 8
+    header = struct.pack("!BBHHH", kind, 0, 0, ident, 1)
+    payload = b"netfence"
+    if not v6:
+        header = struct.pack("!BBHHH", kind, 0, checksum(header + payload), ident, 1)
+    try:
+        s.sendto(header + payload, (address, 0))
+    except OSError as e:
+        return errname(e)
+    deadline = time.time() + 2
+    while time.time() < deadline:
+        ready, _, _ = select.select([s], [], [], deadline - time.time())
+        if not ready:
+            break
+        data, _ = s.recvfrom(4096)
+        icmp = data if v6 else data[(data[0] & 0x0F) * 4:]
+        if icmp[0] == (129 if v6 else 0) and struct.unpack("!H", icmp[4:6])[0] == ident:
+            return "reply"
+    return "noreply"
+
+
+def listen(port, seconds):
+    s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    s.bind(("::", int(port)))
+    s.listen(16)
+    print("listening", flush=True)
+    deadline = time.time() + float(seconds)
+    while time.time() < deadline:
+        s.settimeout(max(0.05, deadline - time.time()))
+        try:
+            c, peer = s.accept()
+            print("accepted " + peer[0].removeprefix("::ffff:"), flush=True)
+            c.close()
+        except socket.timeout:
+            pass
+    print("done", flush=True)
+
+
+def hold(address, port):
+    s = socket.create_connection((address, int(port)), timeout=3)
+    s.sendall(b"before\n")
+    print("connected", flush=True)
+    for line in sys.stdin:
+        line = line.strip()
+        try:
+            s.sendall((line + "\n").encode())
+            print("sent " + line, flush=True)
+        except OSError as e:
+            print(errname(e), flush=True)
+
+
+def main(argv):
+    command, args = argv[0], argv[1:]
+    if command == "tcp":
+        return tcp(*args)
+    if command == "udp":
+        return udp(*args)
+    if command == "udpc":
+        return udp(*args, connected=True)
+    if command == "tcp6m":
+        return tcp(args[0], args[1], sock=socket.socket(socket.AF_INET6, socket.SOCK_STREAM),
+                   target=("::ffff:" + args[0], int(args[1])))
+    if command == "udp6m":
+        return udp(args[0], args[1], args[2], sock=socket.socket(socket.AF_INET6, socket.SOCK_DGRAM),
+                   target=("::ffff:" + args[0], int(args[1])))
+    if command == "ping":
+        return ping(*args)
+    if command == "listen":
+        return listen(*args)
+    if command == "hold":
+        return hold(*args)
+    if command == "connect-from":
+        s = socket.socket(family(args[1]), socket.SOCK_STREAM)
+        s.bind((args[0], 0))
+        return tcp(args[1], args[2], sock=s)
+    raise SystemExit("unknown probe " + command)
+
+
+def repl():
+    print("ready", flush=True)
+    for line in sys.stdin:
+        if line.strip():
+            print(main(line.split()), flush=True)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["repl"]:
+        repl()
+    else:
+        probe = []
+        for word in sys.argv[1:] + ["+"]:
+            if word != "+":
+                probe.append(word)
+                continue
+            result = main(probe)
+            if result is not None:
+                print(result, flush=True)
+            probe = []
