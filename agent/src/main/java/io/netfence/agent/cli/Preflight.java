@@ -16,7 +16,8 @@ final class Preflight {
         try {
             LibBpf.ensureLoaded();
         } catch (UnsatisfiedLinkError e) {
-            throw new UsageException("cannot load " + LibBpf.SONAME + " (install the libbpf1 package): " + e.getMessage());
+            String reason = String.join("; ", e.getMessage().strip().split("\\s*\n\\s*"));
+            throw new UsageException("cannot load " + LibBpf.SONAME + " (install the libbpf1 package): " + reason);
         }
         try {
             return CgroupFs.discover();
