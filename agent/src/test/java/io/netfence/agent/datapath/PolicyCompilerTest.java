@@ -1,0 +1,209 @@
+package io.netfence.agent.datapath;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netfence.agent.datapath.CompiledRuleset.Entry;
+import io.netfence.agent.datapath.CompiledRuleset.PortRule;
+import io.netfence.agent.datapath.abi.Abi;
+import io.netfence.agent.policy.IpPrefix;
+import io.netfence.agent.policy.PortRange;
+import io.netfence.agent.policy.Protocol;
+import io.netfence.agent.policy.Rule;
+import io.netfence.agent.policy.RuleSyntax;
+import io.netfence.agent.policy.Verdict;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The compiler against the policy semantics as written in the issue, evaluated directly over the
+ * rules; the compiled form is evaluated the way the BPF programs do (one LPM lookup, then the
+ * port list in order, then the fallback).
+ */
+class PolicyCompilerTest {
+
+    record Packet(byte[] address, Protocol protocol, int port) {}
+
+    /** The spec: the most specific matching rule decides; deny on a full tie; no match allows. */
+    static Verdict bySpec(List<Rule> rules, Packet p) {
+        Comparator<Rule> specificity = Comparator.comparingInt((Rule r) -> r.prefix().length())
+                .thenComparingInt(r -> r.ports() != null ? 1 : 0)
+                .thenComparingInt(r -> r.protocol() != null ? 1 : 0);
+        List<Rule> matching = rules.stream().filter(r -> matches(r, p)).toList();
+        if (matching.isEmpty()) {
+            return Verdict.ALLOW;
+        }
+        Rule best = matching.stream().max(specificity).orElseThrow();
+        boolean anyDenyAtBest = matching.stream().anyMatch(r -> specificity.compare(r, best) == 0 && r.verdict() == Verdict.DENY);
+        return anyDenyAtBest ? Verdict.DENY : Verdict.ALLOW;
+    }
+
+    private static boolean matches(Rule r, Packet p) {
+        if (!r.prefix().contains(p.address())) {
+            return false;
+        }
+        if (r.protocol() != null && r.protocol() != p.protocol()) {
+            return false;
+        }
+        if (r.ports() != null) {
+            boolean hasPorts = p.protocol() == Protocol.TCP || p.protocol() == Protocol.UDP;
+            return hasPorts && r.ports().contains(p.port());
+        }
+        return true;
+    }
+
+    /** What nf_decide() does with the compiled ruleset. */
+    static Verdict byKernelModel(CompiledRuleset compiled, Packet p) {
+        Entry best = null;
+        for (Entry e : compiled.entries()) {
+            if (e.prefix().contains(p.address()) && (best == null || e.prefix().length() > best.prefix().length())) {
+                best = e;
+            }
+        }
+        if (best == null) {
+            return Verdict.ALLOW;
+        }
+        if (best.portList() != 0) {
+            int bit = PolicyCompiler.protocolBit(p.protocol());
+            int port = p.protocol() == Protocol.TCP || p.protocol() == Protocol.UDP ? p.port() : 0;
+            for (PortRule rule : compiled.portLists().get(best.portList() - 1).rules()) {
+                if ((rule.protocolBits() & bit) != 0 && port >= rule.portFrom() && port <= rule.portTo()) {
+                    return rule.verdict();
+                }
+            }
+        }
+        return best.fallback();
+    }
+
+    private static List<Rule> rules(String... lines) {
+        List<Rule> rules = new ArrayList<>();
+        for (String line : lines) {
+            String[] parts = line.split(" ");
+            rules.addAll(RuleSyntax.parse(Verdict.valueOf(parts[0].toUpperCase()), parts[1]));
+        }
+        return rules;
+    }
+
+    private static Packet packet(String address, Protocol protocol, int port) {
+        return new Packet(IpPrefix.parse(address).address(), protocol, port);
+    }
+
+    private static void assertDecides(Verdict expected, List<Rule> rules, Packet p) {
+        assertEquals(expected, bySpec(rules, p), "spec");
+        assertEquals(expected, byKernelModel(PolicyCompiler.compile(rules), p), "compiled");
+    }
+
+    @Test
+    void examplesFromTheSemantics() {
+        List<Rule> r = rules("deny 198.18.0.0/15", "allow 198.18.0.2:443/tcp", "allow 198.18.0.3");
+        assertDecides(Verdict.ALLOW, r, packet("198.18.0.2", Protocol.TCP, 443));
+        assertDecides(Verdict.DENY, r, packet("198.18.0.2", Protocol.TCP, 80));
+        assertDecides(Verdict.DENY, r, packet("198.18.0.2", Protocol.UDP, 443));
+        assertDecides(Verdict.ALLOW, r, packet("198.18.0.3", Protocol.UDP, 53));
+        assertDecides(Verdict.ALLOW, r, packet("198.20.0.1", Protocol.TCP, 80));
+        assertDecides(Verdict.ALLOW, r, packet("fd00::1", Protocol.TCP, 80));
+    }
+
+    @Test
+    void aPortRuleOnAShortPrefixLosesToALongerBarePrefix() {
+        List<Rule> r = rules("deny 198.18.0.0/15:443", "allow 198.18.0.2");
+        assertDecides(Verdict.ALLOW, r, packet("198.18.0.2", Protocol.TCP, 443));
+        assertDecides(Verdict.DENY, r, packet("198.18.0.9", Protocol.TCP, 443));
+    }
+
+    @Test
+    void portBeatsProtocolAndProtocolBeatsBareAtEqualPrefix() {
+        List<Rule> r = rules("allow 198.18.0.2", "deny 198.18.0.2/tcp", "allow 198.18.0.2:22/tcp");
+        assertDecides(Verdict.ALLOW, r, packet("198.18.0.2", Protocol.TCP, 22));
+        assertDecides(Verdict.DENY, r, packet("198.18.0.2", Protocol.TCP, 23));
+        assertDecides(Verdict.ALLOW, r, packet("198.18.0.2", Protocol.UDP, 23));
+        assertDecides(Verdict.ALLOW, r, packet("198.18.0.2", Protocol.ICMP, 0));
+    }
+
+    @Test
+    void denyWinsAFullTie() {
+        assertDecides(Verdict.DENY, rules("allow 198.18.0.2", "deny 198.18.0.2"), packet("198.18.0.2", Protocol.TCP, 1));
+        assertDecides(Verdict.DENY, rules("allow 198.18.0.2:80", "deny 198.18.0.2:1-100"), packet("198.18.0.2", Protocol.TCP, 80));
+    }
+
+    @Test
+    void portRulesNeverMatchIcmp() {
+        List<Rule> r = rules("deny any", "allow any:1-65535");
+        assertDecides(Verdict.ALLOW, r, packet("198.18.0.2", Protocol.UDP, 9));
+        assertDecides(Verdict.DENY, r, packet("198.18.0.2", Protocol.ICMP, 0));
+        assertDecides(Verdict.DENY, r, packet("198.18.0.2", null, 0));
+    }
+
+    @Test
+    void plainPrefixesCompileToOneEntryEachWithoutLists() {
+        CompiledRuleset c = PolicyCompiler.compile(rules("deny 198.18.0.0/15", "allow 198.18.0.2", "deny fd00::/8"));
+        assertEquals(3, c.entries().size());
+        assertTrue(c.portLists().isEmpty());
+        assertTrue(c.entries().stream().allMatch(e -> e.portList() == 0));
+    }
+
+    @Test
+    void identicalPortListsAreShared() {
+        CompiledRuleset c = PolicyCompiler.compile(rules("allow any:443/tcp", "deny 198.18.0.2", "deny 198.18.0.3"));
+        assertEquals(1, c.portLists().size(), c.toString());
+    }
+
+    @Test
+    void tooManyPortRulesOnOnePrefixAreRefusedWithThePrefix() {
+        List<String> lines = new ArrayList<>();
+        for (int port = 1; port <= Abi.PORTLIST_MAX + 1; port++) {
+            lines.add("allow 198.18.0.0/15:" + port + "/tcp");
+        }
+        PolicyTooLargeException e = assertThrows(PolicyTooLargeException.class,
+                () -> PolicyCompiler.compile(rules(lines.toArray(String[]::new))));
+        assertTrue(e.getMessage().startsWith("198.18.0.0/15 is covered by 33 port/protocol rules"), e.getMessage());
+    }
+
+    @Test
+    void randomPoliciesDecideAsTheSpecSays() {
+        Random random = new Random(20261123);
+        Protocol[] protocols = {Protocol.TCP, Protocol.UDP, Protocol.ICMP, null};
+        int[] ports = {22, 53, 80, 443, 8080};
+        for (int round = 0; round < 400; round++) {
+            List<Rule> rules = new ArrayList<>();
+            int count = 1 + random.nextInt(12);
+            for (int i = 0; i < count; i++) {
+                boolean v6 = random.nextInt(4) == 0;
+                byte[] address = v6 ? IpPrefix.parse("fd00::").address() : IpPrefix.parse("198.18.0.0").address();
+                address[address.length - 1] = (byte) random.nextInt(8);
+                int max = address.length * 8;
+                int length = max - random.nextInt(5);
+                if (random.nextInt(10) == 0) {
+                    length = 0;
+                }
+                Protocol protocol = protocols[random.nextInt(protocols.length)];
+                PortRange range = null;
+                if (protocol != Protocol.ICMP && random.nextBoolean()) {
+                    int from = ports[random.nextInt(ports.length)];
+                    range = new PortRange(from, random.nextBoolean() ? from : Math.min(65535, from + random.nextInt(500)));
+                }
+                Verdict verdict = random.nextBoolean() ? Verdict.ALLOW : Verdict.DENY;
+                rules.add(new Rule(verdict, IpPrefix.of(address, length), protocol, range));
+            }
+            CompiledRuleset compiled;
+            try {
+                compiled = PolicyCompiler.compile(rules);
+            } catch (PolicyTooLargeException e) {
+                continue;
+            }
+            for (int probe = 0; probe < 40; probe++) {
+                boolean v6 = random.nextInt(4) == 0;
+                byte[] address = v6 ? IpPrefix.parse("fd00::").address() : IpPrefix.parse("198.18.0.0").address();
+                address[address.length - 1] = (byte) random.nextInt(8);
+                Protocol protocol = protocols[random.nextInt(protocols.length)];
+                Packet p = new Packet(address, protocol, ports[random.nextInt(ports.length)] + random.nextInt(2));
+                assertEquals(bySpec(rules, p), byKernelModel(compiled, p), () -> "rules " + rules + " packet "
+                        + IpPrefix.of(p.address(), p.address().length * 8) + " " + p.protocol() + " " + p.port());
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.netfence.agent.datapath.abi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.netfence.loader.Btf;
+import io.netfence.loader.Btf.StructLayout;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The Java mirrors against the BTF of the object that ships in the jar (cilium's alignchecker idea). */
+class AbiLayoutTest {
+    private static Path object;
+    private static Btf btf;
+
+    @BeforeAll
+    static void readObject() throws IOException {
+        object = Files.createTempFile("netfence", ".bpf.o");
+        try (InputStream in = AbiLayoutTest.class.getResourceAsStream("/io/netfence/bpf/netfence.bpf.o")) {
+            Files.write(object, in.readAllBytes());
+        }
+        btf = Btf.parseElf(object.toString());
+    }
+
+    @AfterAll
+    static void close() throws IOException {
+        btf.close();
+        Files.deleteIfExists(object);
+    }
+
+    private static void assertLayout(String struct, int size, Object... memberOffsets) throws IOException {
+        StructLayout layout = btf.struct(struct);
+        Map<String, Integer> expected = new LinkedHashMap<>();
+        for (int i = 0; i < memberOffsets.length; i += 2) {
+            expected.put((String) memberOffsets[i], (Integer) memberOffsets[i + 1]);
+        }
+        assertEquals(size, layout.size(), struct + " size");
+        assertEquals(expected, layout.offsets(), struct + " member offsets");
+    }
+
+    @Test
+    void ruleKey() throws IOException {
+        assertLayout("nf_rule_key", RuleKey.SIZE, "prefixlen", RuleKey.OFFSET_PREFIXLEN, "ruleset", RuleKey.OFFSET_RULESET,
+                "family", RuleKey.OFFSET_FAMILY, "addr", RuleKey.OFFSET_ADDR);
+    }
+
+    @Test
+    void ruleValue() throws IOException {
+        assertLayout("nf_rule_value", RuleValue.SIZE, "verdict", RuleValue.OFFSET_VERDICT, "pad", 1,
+                "portlist", RuleValue.OFFSET_PORTLIST);
+    }
+
+    @Test
+    void portLists() throws IOException {
+        assertLayout("nf_portlist_key", PortListKey.SIZE, "ruleset", PortListKey.OFFSET_RULESET, "index", PortListKey.OFFSET_INDEX);
+        assertLayout("nf_portlist", PortListValue.SIZE, "count", PortListValue.OFFSET_COUNT, "pad", 4,
+                "rules", PortListValue.OFFSET_RULES);
+        assertLayout("nf_port_rule", PortListValue.PORT_RULE_SIZE, "port_lo", PortListValue.PORT_RULE_OFFSET_PORT_LO,
+                "port_hi", PortListValue.PORT_RULE_OFFSET_PORT_HI, "protos", PortListValue.PORT_RULE_OFFSET_PROTOS,
+                "verdict", PortListValue.PORT_RULE_OFFSET_VERDICT, "pad", 6);
+    }
+
+    @Test
+    void cgroupPolicyAndStats() throws IOException {
+        assertLayout("nf_cg_policy", CgroupPolicy.SIZE, "egress_ruleset", CgroupPolicy.OFFSET_EGRESS_RULESET,
+                "ingress_ruleset", CgroupPolicy.OFFSET_INGRESS_RULESET, "flags", CgroupPolicy.OFFSET_FLAGS,
+                "policy_id", CgroupPolicy.OFFSET_POLICY_ID);
+        assertLayout("nf_cg_stats", CgroupStats.SIZE, "allowed_packets", CgroupStats.OFFSET_ALLOWED_PACKETS,
+                "allowed_bytes", CgroupStats.OFFSET_ALLOWED_BYTES, "denied_packets", CgroupStats.OFFSET_DENIED_PACKETS,
+                "denied_bytes", CgroupStats.OFFSET_DENIED_BYTES, "denied_calls", CgroupStats.OFFSET_DENIED_CALLS,
+                "denials", CgroupStats.OFFSET_DENIALS, "recent", CgroupStats.OFFSET_RECENT);
+        assertLayout("nf_flow", Flow.SIZE, "addr", Flow.OFFSET_ADDR, "port", Flow.OFFSET_PORT, "family", Flow.OFFSET_FAMILY,
+                "protocol", Flow.OFFSET_PROTOCOL, "hook", Flow.OFFSET_HOOK, "pad", 21);
+    }
+
+    @Test
+    void bookkeeping() throws IOException {
+        assertLayout("nf_ruleset_info", RulesetInfo.SIZE, "cgroup_id", RulesetInfo.OFFSET_CGROUP_ID,
+                "entries", RulesetInfo.OFFSET_ENTRIES, "portlists", RulesetInfo.OFFSET_PORTLISTS);
+        assertLayout("nf_meta", Meta.SIZE, "abi_version", Meta.OFFSET_ABI_VERSION, "pad", 4,
+                "object_sha256", Meta.OFFSET_OBJECT_SHA256);
+    }
+}
