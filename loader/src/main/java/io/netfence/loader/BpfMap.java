@@ -160,6 +160,39 @@ public final class BpfMap implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes {@code count} keys laid out back to back, in batches where the kernel supports them;
+     * keys that are already gone are skipped. Returns how many were deleted.
+     */
+    public int deleteAll(byte[] keys, int count) throws BpfException {
+        if (keys.length != count * keySize) {
+            throw new IllegalArgumentException("batch of " + count + " does not match the key size of " + name);
+        }
+        int done = 0;
+        if (!batchUnsupported && count > 0) {
+            int[] processed = {count};
+            int result = LibBpf.bpf_map_delete_batch(fd.get(), keys, processed, null);
+            if (result == 0) {
+                return count;
+            }
+            if (result == -Errno.EINVAL || result == -Errno.EOPNOTSUPP || result == -524 /* ENOTSUPP */) {
+                batchUnsupported = true;
+            } else if (result != -Errno.ENOENT) {
+                throw new BpfException("delete from map " + name + " in a batch of " + count, -result);
+            }
+            done = Math.max(0, processed[0]); // the batch stopped at a missing key or is unsupported
+        }
+        int deleted = done;
+        byte[] key = new byte[keySize];
+        for (int i = done; i < count; i++) {
+            System.arraycopy(keys, i * keySize, key, 0, keySize);
+            if (delete(key)) {
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
     private void checkSizes(byte[] key, byte[] value) {
         checkKey(key);
         if (value.length != valueSize) {

@@ -35,9 +35,11 @@ public final class AttachCommand implements Callable<Integer> {
         if (cgroup.path().equals("/")) {
             throw new UsageException("refusing to attach to the root cgroup: it would confine every process on this host");
         }
+        long start = System.nanoTime();
         Datapath.open(cgroups).attach(cgroup, new Policy(cgroup.path(), policy.egress(), policy.ingress(), policy.audit()), 0);
-        System.out.printf("netfence: %s %s (%d egress, %d ingress rules)%n", policy.audit() ? "auditing" : "confined",
-                cgroup.path(), policy.egress().size(), policy.ingress().size());
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        System.out.printf("netfence: %s %s (%d egress, %d ingress rules) in %d ms%n", policy.audit() ? "auditing" : "confined",
+                cgroup.path(), policy.egress().size(), policy.ingress().size(), millis);
         return ExitCodes.OK;
     }
 }

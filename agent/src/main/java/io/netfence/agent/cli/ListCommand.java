@@ -3,7 +3,6 @@ package io.netfence.agent.cli;
 import io.netfence.agent.datapath.Attachment;
 import io.netfence.agent.datapath.AttachmentRecord;
 import io.netfence.agent.datapath.Datapath;
-import io.netfence.agent.policy.Rule;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -29,20 +28,21 @@ public final class ListCommand implements Callable<Integer> {
         System.out.printf(format, "CGROUP", "ID", "MODE", "DENIED", "RULES");
         for (Attachment a : attachments) {
             AttachmentRecord r = a.record();
-            String rules = "egress: " + summarize(r.policy().egress()) + "; ingress: " + summarize(r.policy().ingress());
+            String rules = "egress: " + summarize(r.egressRules(), r.egressRuleCount())
+                    + "; ingress: " + summarize(r.ingressRules(), r.ingressRuleCount());
             String denied = a.stats().map(s -> Long.toString(s.denials())).orElse("-");
-            String mode = r.policy().audit() ? "audit" : "enforce";
+            String mode = r.audit() ? "audit" : "enforce";
             String cgroup = r.cgroupPath() + (r.ownerPid() != 0 ? " (run " + r.ownerPid() + ")" : "");
             System.out.printf(format, cgroup, r.cgroupId(), mode, denied, rules);
         }
         return ExitCodes.OK;
     }
 
-    private static String summarize(List<Rule> rules) {
-        if (rules.isEmpty()) {
+    private static String summarize(List<String> firstRules, int count) {
+        if (count == 0) {
             return "-";
         }
-        String shown = rules.stream().limit(RULES_SHOWN).map(Rule::toString).collect(Collectors.joining(", "));
-        return rules.size() > RULES_SHOWN ? shown + ", ... (" + rules.size() + " rules)" : shown;
+        String shown = firstRules.stream().limit(RULES_SHOWN).collect(Collectors.joining(", "));
+        return count > RULES_SHOWN ? shown + ", ... (" + count + " rules)" : shown;
     }
 }

@@ -10,10 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Option;
 
 /** The policy options of {@code run} and {@code attach}. */
 public final class RuleOptions {
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
     @Option(names = "--allow", paramLabel = "RULE", description = "Allow egress to RULE.")
     List<String> allow = new ArrayList<>();
 
@@ -78,11 +81,13 @@ public final class RuleOptions {
             throw new UsageException("--rules-file: cannot read " + rulesFile + ": " + e.getMessage());
         }
         for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).replaceFirst("#.*", "").trim();
+            String line = lines.get(i);
+            int comment = line.indexOf('#');
+            line = (comment >= 0 ? line.substring(0, comment) : line).strip();
             if (line.isEmpty()) {
                 continue;
             }
-            String[] words = line.split("\\s+");
+            String[] words = WHITESPACE.split(line);
             String where = rulesFile + ":" + (i + 1) + ": ";
             if (words.length != 2) {
                 throw new UsageException(where + "expected 'allow|deny|ingress-allow|ingress-deny RULE', found '" + line + "'");

@@ -131,30 +131,29 @@ public final class Datapath {
         private final PinnedState state;
         private final Cgroup cgroup;
         private final RulesetStore store;
+        private final byte[] key;
 
         Attacher(PinnedState state, Cgroup cgroup) {
             this.state = state;
             this.cgroup = cgroup;
-            this.store = new RulesetStore(state);
+            this.store = new RulesetStore(state, runtime);
+            this.key = CgroupKey.encode(cgroup.id());
         }
 
         void attach(Policy policy, CompiledRuleset egress, CompiledRuleset ingress, long ownerPid) throws IOException {
             store.checkCapacity(egress, ingress);
-            Optional<AttachmentRecord> previous = AttachmentRecord.load(runtime, cgroup.id());
             boolean fresh = !Files.exists(pins.link(cgroup.id(), Hook.SOCK_CREATE));
-            byte[] key = CgroupKey.encode(cgroup.id());
-            Optional<byte[]> previousPolicy = Optional.empty();
+            Optional<CgroupPolicy> previous = fresh ? Optional.empty() : state.cgroupPolicy.lookup(key).map(CgroupPolicy::decode);
+            Set<Integer> written = new HashSet<>();
             boolean swapped = false;
-            int egressId = 0;
-            int ingressId = 0;
             try (Fd target = Fd.openDirectory(cgroup.directory().toString())) {
-                egressId = store.write(cgroup.id(), egress);
-                ingressId = store.write(cgroup.id(), ingress);
+                int egressId = store.write(cgroup.id(), egress);
+                written.add(egressId);
+                int ingressId = store.write(cgroup.id(), ingress);
+                written.add(ingressId);
                 Files.createDirectories(pins.cgroup(cgroup.id()));
                 if (fresh) {
                     attachAndPin(Hook.SOCK_CREATE, target);
-                } else {
-                    previousPolicy = state.cgroupPolicy.lookup(key);
                 }
                 int flags = policy.audit() ? Abi.POLICY_AUDIT : 0;
                 state.cgroupPolicy.update(key, new CgroupPolicy(egressId, ingressId, flags, egressId).encode(), BpfMap.EXIST);
@@ -164,13 +163,13 @@ public final class Datapath {
                         attachAndPin(hook, target);
                     }
                 }
-                new AttachmentRecord(cgroup.id(), cgroup.path(), policy, egressId, ingressId, ownerPid).store(runtime);
+                AttachmentRecord.of(cgroup.id(), cgroup.path(), policy, ownerPid).store(runtime);
             } catch (IOException | RuntimeException e) {
-                rollBack(fresh, swapped, previousPolicy, key, egressId, egress, ingressId, ingress);
+                rollBack(fresh, swapped, previous, written);
                 throw e;
             }
-            if (previous.isPresent() && !fresh) {
-                deleteRulesets(previous.get());
+            if (previous.isPresent()) {
+                store.delete(Set.of(previous.get().egressRuleset(), previous.get().ingressRuleset()));
             }
         }
 
@@ -180,53 +179,32 @@ public final class Datapath {
             }
         }
 
-        private void rollBack(boolean fresh, boolean swapped, Optional<byte[]> previousPolicy, byte[] key,
-                              int egressId, CompiledRuleset egress, int ingressId, CompiledRuleset ingress) {
+        private void rollBack(boolean fresh, boolean swapped, Optional<CgroupPolicy> previous, Set<Integer> written) {
             try {
                 if (fresh) {
                     unpinLinks(cgroup.id());
-                } else if (swapped && previousPolicy.isPresent()) {
+                } else if (swapped && previous.isPresent()) {
                     // point the cgroup back at its old rulesets before the new ones go
-                    state.cgroupPolicy.update(key, previousPolicy.get(), BpfMap.EXIST);
+                    state.cgroupPolicy.update(key, previous.get().encode(), BpfMap.EXIST);
                 }
-                if (egressId != 0) {
-                    store.delete(egressId, egress);
-                }
-                if (ingressId != 0) {
-                    store.delete(ingressId, ingress);
-                }
+                store.delete(written);
             } catch (IOException | RuntimeException suppressed) {
                 // the garbage collector of the next netfence call removes what is left
             }
-        }
-
-        private void deleteRulesets(AttachmentRecord record) throws IOException {
-            store.delete(record.egressRuleset(), PolicyCompiler.compile(record.policy().egress()));
-            store.delete(record.ingressRuleset(), PolicyCompiler.compile(record.policy().ingress()));
         }
     }
 
     /** Detaches and unpins a cgroup's links, then removes its rulesets and record. */
     private void release(PinnedState state, long cgroupId) throws IOException {
         unpinLinks(cgroupId);
-        RulesetStore store = new RulesetStore(state);
-        Optional<AttachmentRecord> record = AttachmentRecord.load(runtime, cgroupId);
-        Set<Integer> leftovers = new HashSet<>();
+        RulesetStore store = new RulesetStore(state, runtime);
+        Set<Integer> owned = new HashSet<>();
         for (Map.Entry<Integer, RulesetInfo> e : store.registered().entrySet()) {
             if (e.getValue().cgroupId() == cgroupId) {
-                leftovers.add(e.getKey());
+                owned.add(e.getKey());
             }
         }
-        if (record.isPresent()) {
-            AttachmentRecord r = record.get();
-            if (leftovers.remove(r.egressRuleset())) {
-                store.delete(r.egressRuleset(), PolicyCompiler.compile(r.policy().egress()));
-            }
-            if (leftovers.remove(r.ingressRuleset())) {
-                store.delete(r.ingressRuleset(), PolicyCompiler.compile(r.policy().ingress()));
-            }
-        }
-        store.deleteByScan(leftovers);
+        store.delete(owned);
         AttachmentRecord.delete(runtime, cgroupId);
     }
 
@@ -278,13 +256,13 @@ public final class Datapath {
                 live.add(id);
             }
         }
-        RulesetStore store = new RulesetStore(state);
+        RulesetStore store = new RulesetStore(state, runtime);
         Set<Integer> orphans = new HashSet<>();
         for (Map.Entry<Integer, RulesetInfo> e : store.registered().entrySet()) {
             if (!live.contains(e.getValue().cgroupId())) {
                 orphans.add(e.getKey());
             }
         }
-        store.deleteByScan(orphans);
+        store.delete(orphans);
     }
 }

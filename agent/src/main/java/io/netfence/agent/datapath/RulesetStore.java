@@ -6,30 +6,41 @@ import io.netfence.agent.datapath.abi.PortListValue;
 import io.netfence.agent.datapath.abi.RuleKey;
 import io.netfence.agent.datapath.abi.RuleValue;
 import io.netfence.agent.datapath.abi.RulesetInfo;
+import io.netfence.agent.policy.IpPrefix;
 import io.netfence.loader.BpfException;
 import io.netfence.loader.BpfMap;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes and removes compiled rulesets in nf_rules / nf_portlists, with nf_rulesets as the
- * registry of which ids exist. A ruleset is written whole under a fresh id before anything
- * points at it, so a policy swap is one write of the cgroup's policy storage.
+ * registry of which ids exist and a {@link PrefixFile} per ruleset naming its keys. A ruleset is
+ * written whole under a fresh id before anything points at it, so a policy swap is one write of
+ * the cgroup's policy storage.
  */
 final class RulesetStore {
     private static final int BATCH = 65536;
     private final PinnedState state;
+    private final Path runtime;
 
-    RulesetStore(PinnedState state) {
+    RulesetStore(PinnedState state, Path runtimeDirectory) {
         this.state = state;
+        this.runtime = runtimeDirectory;
     }
 
     /** Registers a fresh ruleset id for the cgroup and writes the ruleset under it. */
-    int write(long cgroupId, CompiledRuleset ruleset) throws BpfException {
+    int write(long cgroupId, CompiledRuleset ruleset) throws IOException {
         int id = allocate(cgroupId, ruleset);
+        PrefixFile.write(PrefixFile.of(runtime, id), ruleset.entries().stream().map(Entry::prefix).toList());
         for (int i = 0; i < ruleset.portLists().size(); i++) {
             state.portLists.update(PortListKey.encode(id, i + 1), PortListValue.encode(ruleset.portLists().get(i)), BpfMap.ANY);
         }
@@ -61,19 +72,41 @@ final class RulesetStore {
         }
     }
 
-    /** Removes a ruleset whose content is known (its keys are recomputed, not searched for). */
-    void delete(int id, CompiledRuleset ruleset) throws BpfException {
-        for (Entry entry : ruleset.entries()) {
-            state.rules.delete(RuleKey.encode(id, entry.prefix()));
+    /** Removes rulesets: the keys their prefix files name, or, for those without one, by scanning. */
+    void delete(Set<Integer> ids) throws IOException {
+        Set<Integer> unknown = new HashSet<>();
+        for (int id : ids) {
+            Path file = PrefixFile.of(runtime, id);
+            if (!Files.exists(file)) {
+                unknown.add(id);
+                continue;
+            }
+            List<IpPrefix> prefixes = PrefixFile.read(file);
+            for (int start = 0; start < prefixes.size(); start += BATCH) {
+                int count = Math.min(BATCH, prefixes.size() - start);
+                ByteBuffer keys = ByteBuffer.allocate(count * RuleKey.SIZE);
+                for (IpPrefix prefix : prefixes.subList(start, start + count)) {
+                    RuleKey.encode(keys, id, prefix);
+                }
+                state.rules.deleteAll(keys.array(), count);
+            }
+            Optional<byte[]> info = state.rulesets.lookup(RulesetInfo.key(id));
+            int lists = info.map(RulesetInfo::decode).map(RulesetInfo::portLists).orElse(0);
+            for (int i = 1; i <= lists; i++) {
+                state.portLists.delete(PortListKey.encode(id, i));
+            }
+            state.rulesets.delete(RulesetInfo.key(id));
+            Files.delete(file);
         }
-        for (int i = 1; i <= ruleset.portLists().size(); i++) {
-            state.portLists.delete(PortListKey.encode(id, i));
-        }
-        state.rulesets.delete(RulesetInfo.key(id));
+        deleteByScan(unknown);
+    }
+
+    void delete(int id) throws IOException {
+        delete(Set.of(id));
     }
 
     /** Removes rulesets whose content is unknown by scanning both maps: O(all rules on the host). */
-    void deleteByScan(Set<Integer> ids) throws BpfException {
+    private void deleteByScan(Set<Integer> ids) throws IOException {
         if (ids.isEmpty()) {
             return;
         }
@@ -89,6 +122,7 @@ final class RulesetStore {
         }
         for (int id : ids) {
             state.rulesets.delete(RulesetInfo.key(id));
+            Files.deleteIfExists(PrefixFile.of(runtime, id));
         }
     }
 

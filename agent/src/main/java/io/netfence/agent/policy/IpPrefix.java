@@ -1,15 +1,15 @@
 package io.netfence.agent.policy;
 
-import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Arrays;
+import java.util.regex.Pattern;
 
 /**
  * An IPv4 or IPv6 prefix with its host bits cleared. IPv4-mapped IPv6 prefixes
  * (::ffff:a.b.c.d/n, n >= 96) are IPv4 prefixes: netfence judges mapped addresses as IPv4.
  */
 public final class IpPrefix {
+    private static final Pattern LENGTH = Pattern.compile("[0-9]{1,3}");
     private final byte[] address;
     private final int length;
 
@@ -50,7 +50,7 @@ public final class IpPrefix {
         int length = address.length * 8;
         if (slash >= 0) {
             String lengthText = text.substring(slash + 1);
-            if (!lengthText.matches("[0-9]{1,3}")) {
+            if (!LENGTH.matcher(lengthText).matches()) {
                 throw new IllegalArgumentException("'" + lengthText + "' is not a prefix length");
             }
             length = Integer.parseInt(lengthText);
@@ -59,35 +59,99 @@ public final class IpPrefix {
     }
 
     private static byte[] parseAddress(String text) {
-        if (text.matches("[0-9]+\\.[0-9]+\\.[0-9]+\\.[0-9]+")) {
-            String[] parts = text.split("\\.");
-            byte[] bytes = new byte[4];
-            for (int i = 0; i < 4; i++) {
-                if (parts[i].length() > 3 || Integer.parseInt(parts[i]) > 255) {
-                    throw new IllegalArgumentException("'" + text + "' is not an IPv4 address");
-                }
-                bytes[i] = (byte) Integer.parseInt(parts[i]);
-            }
-            return bytes;
+        byte[] address = text.indexOf(':') >= 0 ? parseIpv6(text) : parseIpv4(text, 0, text.length());
+        if (address == null) {
+            throw new IllegalArgumentException("'" + text + "' is not an " + (text.indexOf(':') >= 0 ? "IPv6" : "IPv4")
+                    + " address");
         }
-        if (text.contains(":") && text.matches("[0-9A-Fa-f:.]+")) {
-            try {
-                // a literal with ':' is parsed, never looked up
-                InetAddress parsed = InetAddress.getByName(text);
-                byte[] bytes = parsed.getAddress();
-                if (parsed instanceof Inet4Address) { // Java turns ::ffff:a.b.c.d into IPv4
-                    byte[] mapped = new byte[16];
-                    mapped[10] = (byte) 0xff;
-                    mapped[11] = (byte) 0xff;
-                    System.arraycopy(bytes, 0, mapped, 12, 4);
-                    return mapped;
+        return address;
+    }
+
+    /** Dotted quad in text[from, to), or null. Hand-written: this runs once per rule of a large policy. */
+    private static byte[] parseIpv4(String text, int from, int to) {
+        byte[] bytes = new byte[4];
+        int part = 0;
+        int value = -1;
+        for (int i = from; i <= to; i++) {
+            char c = i < to ? text.charAt(i) : '.';
+            if (c >= '0' && c <= '9') {
+                value = (value < 0 ? 0 : value * 10) + (c - '0');
+                if (value > 255) {
+                    return null;
                 }
-                return bytes;
-            } catch (UnknownHostException e) {
-                // fall through to the error below
+            } else if (c == '.' && value >= 0 && part < 4) {
+                bytes[part++] = (byte) value;
+                value = -1;
+            } else {
+                return null;
             }
         }
-        throw new IllegalArgumentException("'" + text + "' is not an IP address, prefix or keyword");
+        return part == 4 ? bytes : null;
+    }
+
+    /** RFC 4291 text (with :: and an optional dotted-quad tail), or null. */
+    private static byte[] parseIpv6(String text) {
+        int[] groups = new int[8];
+        int count = 0;
+        int gap = -1;
+        int i = 0;
+        int n = text.length();
+        if (text.startsWith("::")) {
+            gap = 0;
+            i = 2;
+        } else if (text.startsWith(":")) {
+            return null;
+        }
+        while (i < n) {
+            int end = text.indexOf(':', i);
+            if (end < 0) {
+                end = n;
+            }
+            String group = text.substring(i, end);
+            if (group.indexOf('.') >= 0) {
+                byte[] v4 = end == n && count <= 6 ? parseIpv4(group, 0, group.length()) : null;
+                if (v4 == null) {
+                    return null;
+                }
+                groups[count++] = ((v4[0] & 0xff) << 8) | (v4[1] & 0xff);
+                groups[count++] = ((v4[2] & 0xff) << 8) | (v4[3] & 0xff);
+                i = n;
+                break;
+            }
+            if (group.isEmpty() || group.length() > 4 || count == 8) {
+                return null;
+            }
+            int value = 0;
+            for (int k = 0; k < group.length(); k++) {
+                int digit = Character.digit(group.charAt(k), 16);
+                if (digit < 0) {
+                    return null;
+                }
+                value = value * 16 + digit;
+            }
+            groups[count++] = value;
+            i = end + 1;
+            if (end + 1 < n && text.charAt(end + 1) == ':') {
+                if (gap >= 0) {
+                    return null;
+                }
+                gap = count;
+                i = end + 2;
+            } else if (end + 1 == n && end < n) {
+                return null; // trailing single ':'
+            }
+        }
+        if (gap < 0 ? count != 8 : count > 7) {
+            return null;
+        }
+        byte[] bytes = new byte[16];
+        int tail = gap < 0 ? 0 : count - gap;
+        for (int g = 0; g < count; g++) {
+            int slot = gap >= 0 && g >= gap ? 8 - tail + (g - gap) : g;
+            bytes[2 * slot] = (byte) (groups[g] >>> 8);
+            bytes[2 * slot + 1] = (byte) groups[g];
+        }
+        return bytes;
     }
 
     private static boolean isV4Mapped(byte[] a) {
@@ -137,9 +201,15 @@ public final class IpPrefix {
         return o instanceof IpPrefix p && p.length == length && Arrays.equals(p.address, address);
     }
 
+    /** Mixed, not Arrays.hashCode: that collides massively for neighbouring IPv6 addresses. */
     @Override
     public int hashCode() {
-        return Arrays.hashCode(address) * 31 + length;
+        long h = length;
+        for (byte b : address) {
+            h = (h << 8 | (h >>> 56)) ^ (b & 0xff);
+            h *= 0x9E3779B97F4A7C15L;
+        }
+        return (int) (h ^ (h >>> 32));
     }
 
     @Override

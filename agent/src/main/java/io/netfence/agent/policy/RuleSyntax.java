@@ -3,6 +3,7 @@ package io.netfence.agent.policy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The rule syntax shared by the CLI and policy files: {@code PREFIX[:PORT[-PORT]][/PROTO]}, IPv6
@@ -16,6 +17,9 @@ public final class RuleSyntax {
             "localhost", List.of("127.0.0.0/8", "::1/128"),
             "link-local", List.of("169.254.0.0/16", "fe80::/64"),
             "multicast", List.of("224.0.0.0/4", "ff00::/8"));
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9.-]*");
+    private static final Pattern PORTS = Pattern.compile("[0-9]{1,6}(-[0-9]{1,6})?");
 
     private RuleSyntax() {}
 
@@ -39,7 +43,7 @@ public final class RuleSyntax {
         String rest = text;
         Protocol protocol = null;
         int slash = rest.lastIndexOf('/');
-        if (slash >= 0 && rest.substring(slash + 1).matches("[A-Za-z][A-Za-z0-9]*")) {
+        if (slash >= 0 && slash + 1 < rest.length() && Character.isLetter(rest.charAt(slash + 1))) {
             String name = rest.substring(slash + 1);
             protocol = Protocol.parse(name);
             if (protocol == null) {
@@ -77,7 +81,8 @@ public final class RuleSyntax {
             for (String prefix : expansion) {
                 rules.add(new Rule(verdict, IpPrefix.parse(prefix), protocol, ports));
             }
-        } else if (prefixText.matches("[A-Za-z][A-Za-z0-9.-]*") && !prefixText.contains(":")) {
+        } else if (!prefixText.isEmpty() && Character.isLetter(prefixText.charAt(0)) && NAME.matcher(prefixText).matches()
+                && !prefixText.contains(":")) {
             throw new IllegalArgumentException("unknown keyword '" + prefixText
                     + "' (expected an address, a prefix, any, localhost, link-local or multicast)");
         } else {
@@ -87,7 +92,7 @@ public final class RuleSyntax {
     }
 
     private static PortRange parsePorts(String text) {
-        if (!text.matches("[0-9]{1,6}(-[0-9]{1,6})?")) {
+        if (!PORTS.matcher(text).matches()) {
             throw new IllegalArgumentException("'" + text + "' is not a port or port range (PORT or PORT-PORT)");
         }
         String[] bounds = text.split("-");

@@ -39,6 +39,6 @@ class IpPrefixTest {
 
     private static void assertThrowsNamed(String name) {
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> IpPrefix.parse(name));
-        assertTrue(e.getMessage().contains("is not an IP address"), e.getMessage());
+        assertTrue(e.getMessage().contains("is not an IPv4 address"), e.getMessage());
     }
 }

@@ -1,0 +1,55 @@
+package io.netfence.agent.datapath;
+
+import io.netfence.agent.policy.IpPrefix;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The prefixes a ruleset wrote to nf_rules, kept in /run/netfence/rulesets/ so that removing
+ * the ruleset deletes exactly its keys instead of scanning the trie (1M prefixes: 18 MB, read in
+ * well under a second). Format: count, then per prefix its length, address size and address.
+ */
+final class PrefixFile {
+    private PrefixFile() {}
+
+    static Path of(Path runtimeDirectory, int ruleset) {
+        return runtimeDirectory.resolve("rulesets").resolve(Integer.toUnsignedString(ruleset) + ".prefixes");
+    }
+
+    static void write(Path file, List<IpPrefix> prefixes) throws IOException {
+        Files.createDirectories(file.getParent());
+        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(temporary), 1 << 16))) {
+            out.writeInt(prefixes.size());
+            for (IpPrefix prefix : prefixes) {
+                byte[] address = prefix.address();
+                out.writeByte(prefix.length());
+                out.writeByte(address.length);
+                out.write(address);
+            }
+        }
+        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    static List<IpPrefix> read(Path file) throws IOException {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+            int count = in.readInt();
+            List<IpPrefix> prefixes = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                int length = in.readUnsignedByte();
+                byte[] address = new byte[in.readUnsignedByte()];
+                in.readFully(address);
+                prefixes.add(IpPrefix.of(address, length));
+            }
+            return prefixes;
+        }
+    }
+}
