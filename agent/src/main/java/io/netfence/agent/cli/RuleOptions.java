@@ -73,6 +73,15 @@ public final class RuleOptions {
         }
     }
 
+    private static int firstWhitespace(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isWhitespace(text.charAt(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private void readRulesFile(List<Rule> egress, List<Rule> ingress) {
         List<String> lines;
         try {
@@ -87,7 +96,11 @@ public final class RuleOptions {
             if (line.isEmpty()) {
                 continue;
             }
-            String[] words = WHITESPACE.split(line);
+            int space = firstWhitespace(line);
+            String[] words = space < 0 ? new String[] {line} : new String[] {line.substring(0, space), line.substring(space).strip()};
+            if (words.length == 2 && firstWhitespace(words[1]) >= 0) {
+                words = WHITESPACE.split(line);
+            }
             String where = rulesFile + ":" + (i + 1) + ": ";
             if (words.length != 2) {
                 throw new UsageException(where + "expected 'allow|deny|ingress-allow|ingress-deny RULE', found '" + line + "'");

@@ -46,10 +46,10 @@ public final class Datapath {
     /** Finds bpffs (mounting it if needed) and checks that the kernel takes the programs. */
     public static Datapath open(CgroupFs cgroups) throws IOException {
         Datapath datapath = new Datapath(cgroups, PinLayout.under(BpfFs.mountPoint()), DEFAULT_RUNTIME_DIRECTORY);
-        datapath.locked(state -> {
+        datapath.ifLoaded(state -> {
             datapath.collectGarbage(state);
             return null;
-        });
+        }, null);
         return datapath;
     }
 
@@ -74,11 +74,11 @@ public final class Datapath {
 
     /** Removes netfence from the cgroup. Returns false when netfence was not attached there. */
     public boolean detach(long cgroupId) throws IOException {
-        return locked(state -> {
+        return ifLoaded(state -> {
             boolean attached = Files.isDirectory(pins.cgroup(cgroupId));
             release(state, cgroupId);
             return attached;
-        });
+        }, false);
     }
 
     /** Kills what is left in a {@code run} cgroup, then removes netfence from it and the cgroup. */
@@ -88,15 +88,17 @@ public final class Datapath {
     }
 
     public Optional<CgroupStats> stats(long cgroupId) throws IOException {
-        return locked(state -> state.cgroupStats.lookup(CgroupKey.encode(cgroupId)).map(CgroupStats::sumPerCpu));
+        return ifLoaded(state -> state.cgroupStats.lookup(CgroupKey.encode(cgroupId)).map(CgroupStats::sumPerCpu),
+                Optional.empty());
     }
 
     public Optional<CgroupPolicy> policy(long cgroupId) throws IOException {
-        return locked(state -> state.cgroupPolicy.lookup(CgroupKey.encode(cgroupId)).map(CgroupPolicy::decode));
+        return ifLoaded(state -> state.cgroupPolicy.lookup(CgroupKey.encode(cgroupId)).map(CgroupPolicy::decode),
+                Optional.empty());
     }
 
     public List<Attachment> list() throws IOException {
-        return locked(state -> {
+        return ifLoaded(state -> {
             List<Attachment> all = new ArrayList<>();
             for (long id : attachedIds()) {
                 Optional<AttachmentRecord> record = AttachmentRecord.load(runtime, id);
@@ -106,23 +108,41 @@ public final class Datapath {
                 }
             }
             return all;
-        });
+        }, List.of());
     }
 
     private interface LockedAction<T> {
         T run(PinnedState state) throws IOException;
     }
 
+    /** Runs a change under the host lock, loading the programs first if none are pinned. */
     private <T> T locked(LockedAction<T> action) throws IOException {
         try (HostLock lock = HostLock.acquire(runtime)) {
-            T result;
             try (PinnedState state = PinnedState.openOrLoad(pins)) {
-                result = action.run(state);
+                return action.run(state);
+            } finally {
+                removeIfUnused();
             }
-            if (!PinnedState.hasAttachments(pins)) {
-                PinnedState.removeAll(pins); // nothing confined: leave nothing behind in the kernel
+        }
+    }
+
+    /** Runs under the host lock if netfence's state is pinned; otherwise there is nothing to see. */
+    private <T> T ifLoaded(LockedAction<T> action, T whenNothingIsLoaded) throws IOException {
+        try (HostLock lock = HostLock.acquire(runtime)) {
+            if (!PinnedState.isPinned(pins)) {
+                return whenNothingIsLoaded;
             }
-            return result;
+            try (PinnedState state = PinnedState.openOrLoad(pins)) {
+                return action.run(state);
+            } finally {
+                removeIfUnused();
+            }
+        }
+    }
+
+    private void removeIfUnused() throws IOException {
+        if (!PinnedState.hasAttachments(pins)) {
+            PinnedState.removeAll(pins); // nothing confined: leave nothing behind in the kernel
         }
     }
 

@@ -52,7 +52,7 @@ final class PinnedState implements AutoCloseable {
     static PinnedState openOrLoad(PinLayout pins) throws IOException {
         byte[] object = embeddedObject();
         Meta build = new Meta(Abi.VERSION, sha256(object));
-        if (programsPinned(pins)) {
+        if (isPinned(pins)) {
             PinnedState pinned = open(pins);
             boolean sameBuild = pinned.meta.lookup(Meta.key()).map(Meta::decode).map(build::sameBuild).orElse(false);
             if (sameBuild || hasAttachments(pins)) {
@@ -66,7 +66,7 @@ final class PinnedState implements AutoCloseable {
         return load(pins, object, build);
     }
 
-    private static boolean programsPinned(PinLayout pins) {
+    static boolean isPinned(PinLayout pins) {
         for (Hook hook : Hook.values()) {
             if (!Files.exists(pins.program(hook))) {
                 return false;

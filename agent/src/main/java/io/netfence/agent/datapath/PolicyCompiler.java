@@ -31,7 +31,7 @@ public final class PolicyCompiler {
     /** Rules sharing one prefix. */
     private static final class Group {
         Verdict unconditional;
-        final List<Rule> conditional = new ArrayList<>();
+        final List<Rule> conditional = new ArrayList<>(0);
     }
 
     private static final Comparator<Rule> DECISION_ORDER = Comparator
@@ -40,9 +40,13 @@ public final class PolicyCompiler {
 
     /** @throws PolicyTooLargeException when more port rules apply to one prefix than a list holds */
     public static CompiledRuleset compile(List<Rule> rules) {
-        Map<IpPrefix, Group> groups = new LinkedHashMap<>();
+        Map<IpPrefix, Group> groups = new LinkedHashMap<>(Math.max(16, rules.size() * 4 / 3 + 1));
         for (Rule rule : rules) {
-            Group group = groups.computeIfAbsent(rule.prefix(), p -> new Group());
+            Group group = groups.get(rule.prefix());
+            if (group == null) {
+                group = new Group();
+                groups.put(rule.prefix(), group);
+            }
             if (rule.isUnconditional()) {
                 group.unconditional = group.unconditional == Verdict.DENY ? Verdict.DENY : rule.verdict();
             } else {
@@ -50,7 +54,9 @@ public final class PolicyCompiler {
             }
         }
         for (Group group : groups.values()) {
-            group.conditional.sort(DECISION_ORDER);
+            if (group.conditional.size() > 1) {
+                group.conditional.sort(DECISION_ORDER);
+            }
         }
 
         List<Entry> entries = new ArrayList<>(groups.size());

@@ -81,8 +81,8 @@ public final class RuleSyntax {
             for (String prefix : expansion) {
                 rules.add(new Rule(verdict, IpPrefix.parse(prefix), protocol, ports));
             }
-        } else if (!prefixText.isEmpty() && Character.isLetter(prefixText.charAt(0)) && NAME.matcher(prefixText).matches()
-                && !prefixText.contains(":")) {
+        } else if (prefixText.indexOf(':') < 0 && !prefixText.isEmpty() && Character.isLetter(prefixText.charAt(0))
+                && NAME.matcher(prefixText).matches()) {
             throw new IllegalArgumentException("unknown keyword '" + prefixText
                     + "' (expected an address, a prefix, any, localhost, link-local or multicast)");
         } else {
