@@ -141,6 +141,57 @@ class RunProcessKernelTest {
     }
 
     @Test
+    void killingNetfenceLeavesTheCommandConfinedAndTheNextCallCleansUp() throws Exception {
+        // the command talks through a FIFO and a file: pipes to a killed netfence would close
+        Path dir = Files.createTempDirectory("nft-kill");
+        Path requests = dir.resolve("requests");
+        Path answers = dir.resolve("answers");
+        Processes.check("mkfifo", requests.toString());
+        String repl = String.join(" ", Probe.command("repl")) + " < " + requests + " > " + answers;
+        Process netfence = new ProcessBuilder(Netfence.command("run", "--cgroup-parent", cgroups.root(),
+                "--deny", "127.0.0.2", "--", "/bin/sh", "-c", "exec " + repl)).start();
+        try (OutputStream in = Files.newOutputStream(requests)) {
+            waitForLines(answers, 1);
+            long command = netfence.descendants().filter(p -> p.info().command().orElse("").contains("python"))
+                    .findFirst().orElseThrow().pid();
+
+            Processes.check("kill", "-KILL", Long.toString(netfence.pid()));
+            netfence.waitFor();
+            in.write("tcp 127.0.0.2 1\ntcp 127.0.0.3 1\n".getBytes(StandardCharsets.UTF_8));
+            in.flush();
+
+            List<String> lines = waitForLines(answers, 3);
+            assertEquals(List.of("ready", "error EPERM", "error ECONNREFUSED"), lines, "the policy outlives netfence: it fails closed");
+            assertEquals(1, childCgroups().size());
+
+            Processes.check("kill", "-KILL", Long.toString(command));
+            for (int i = 0; i < 200 && running(command); i++) {
+                Thread.sleep(10);
+            }
+        }
+        Netfence.ok("list"); // any netfence call releases a run cgroup whose owner died and that emptied
+        assertEquals(List.of(), childCgroups());
+        assertFalse(Files.exists(Residue.PINS));
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+        }
+        Files.delete(dir);
+    }
+
+    private static List<String> waitForLines(Path file, int count) throws Exception {
+        for (int i = 0; i < 500; i++) {
+            List<String> lines = Files.exists(file) ? Files.readAllLines(file) : List.of();
+            if (lines.size() >= count) {
+                return lines;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("fewer than " + count + " lines in " + file);
+    }
+
+    @Test
     void missingCommandExits127AndLeavesNothing() {
         Result r = Processes.run(run("/nonexistent/command"));
 
