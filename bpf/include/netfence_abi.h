@@ -119,20 +119,31 @@ struct nf_portlist {
 	struct nf_port_rule rules[NF_PORTLIST_MAX];
 };
 
-/*
- * Per-cgroup policy: BPF_MAP_TYPE_CGROUP_STORAGE keyed by the cgroup id (u64, shared by all
- * hooks of the cgroup). The kernel creates it zeroed when the first program is attached, so a
- * cgroup whose policy the agent has not written yet has ruleset 0, which denies everything:
- * netfence fails closed.
- */
-struct nf_cg_policy {
+/* One policy applied to a cgroup: its ruleset per direction. */
+struct nf_policy_slot {
 	__u32 egress_ruleset;
 	__u32 ingress_ruleset;
-	__u32 flags;		/* NF_POLICY_* */
 	__u32 policy_id;	/* the agent's name for the policy, reported with denials */
+	__u32 flags;		/* NF_POLICY_* */
 };
-#define NF_RULESET_DENY_ALL 0
 #define NF_POLICY_AUDIT 1	/* count would-be denials, block nothing */
+#define NF_RULESET_DENY_ALL 0
+
+#define NF_POLICY_SLOTS 4
+
+/*
+ * Per-cgroup policies: BPF_MAP_TYPE_CGROUP_STORAGE keyed by the cgroup id (u64, shared by all
+ * hooks of the cgroup). Every slot in use must allow; a denying slot in audit mode only counts.
+ * The kernel creates the storage zeroed when the first program is attached, so a cgroup whose
+ * policy the agent has not written yet has no slot in use, which denies everything: netfence
+ * fails closed.
+ *   slots  how many of slot[] are in use, 1..NF_POLICY_SLOTS; 0 denies everything
+ */
+struct nf_cg_policy {
+	__u32 slots;
+	__u32 pad;
+	struct nf_policy_slot slot[NF_POLICY_SLOTS];
+};
 
 /*
  * A flow as seen at a hook. addr is the remote address (destination on egress, peer on
@@ -169,9 +180,12 @@ struct nf_cg_stats {
 /*
  * Bookkeeping for the agent only (no program reads it): which rulesets exist, so that
  * concurrent netfence processes allocate distinct ids and orphans can be collected.
+ *   owner  the cgroup id for rulesets of 'netfence attach' and 'run'; for the agent's,
+ *          NF_OWNER_AGENT | the agent's pid (the agent shares one ruleset among its cgroups)
  */
+#define NF_OWNER_AGENT (1ULL << 63)
 struct nf_ruleset_info {
-	__u64 cgroup_id;	/* the cgroup whose policy uses it, 0 while being built */
+	__u64 owner;
 	__u32 entries;		/* keys written to nf_rules */
 	__u32 portlists;	/* lists written to nf_portlists */
 };
@@ -188,7 +202,8 @@ _Static_assert(sizeof(struct nf_rule_value) == 8, "nf_rule_value is frozen in AB
 _Static_assert(sizeof(struct nf_portlist_key) == 8, "nf_portlist_key is frozen in ABI v1");
 _Static_assert(sizeof(struct nf_port_rule) == 8, "nf_port_rule is frozen in ABI v1");
 _Static_assert(sizeof(struct nf_portlist) == 264, "nf_portlist is frozen in ABI v1");
-_Static_assert(sizeof(struct nf_cg_policy) == 16, "nf_cg_policy is frozen in ABI v1");
+_Static_assert(sizeof(struct nf_policy_slot) == 16, "nf_policy_slot is frozen in ABI v1");
+_Static_assert(sizeof(struct nf_cg_policy) == 72, "nf_cg_policy is frozen in ABI v1");
 _Static_assert(sizeof(struct nf_flow) == 24, "nf_flow is frozen in ABI v1");
 _Static_assert(sizeof(struct nf_cg_stats) == 184, "nf_cg_stats is frozen in ABI v1");
 _Static_assert(sizeof(struct nf_ruleset_info) == 16, "nf_ruleset_info is frozen in ABI v1");

@@ -79,17 +79,37 @@ static __always_inline void nf_record_denial(struct nf_cg_stats *stats, const st
 		__builtin_memcpy(&stats->recent[seen], flow, sizeof(*flow));
 }
 
-/* Decide for the cgroup this program is attached to; audit mode turns a denial into a pass. */
+/*
+ * Decide for the cgroup this program is attached to: every policy slot must allow. A slot in
+ * audit mode that denies is counted like a denial but lets the traffic pass.
+ */
 static __always_inline int nf_judge(int direction, const struct nf_flow *flow, __u64 bytes)
 {
 	struct nf_cg_policy *policy = bpf_get_local_storage(&nf_cg_policy, 0);
 	struct nf_cg_stats *stats = bpf_get_local_storage(&nf_cg_stats, 0);
-	__u32 ruleset = direction == NF_DIR_EGRESS ? policy->egress_ruleset : policy->ingress_ruleset;
-	int verdict = nf_decide(ruleset, flow);
 	int is_packet = flow->hook == NF_HOOK_EGRESS || flow->hook == NF_HOOK_INGRESS;
 	int d = direction == NF_DIR_EGRESS ? NF_DIR_EGRESS : NF_DIR_INGRESS;
+	__u32 slots = policy->slots;
+	int denied = slots == 0; /* nothing written yet: fail closed */
+	int audited = 0;
+	__u32 i;
 
-	if (verdict == NF_ALLOW) {
+	for (i = 0; i < NF_POLICY_SLOTS; i++) {
+		const struct nf_policy_slot *slot = &policy->slot[i];
+		__u32 ruleset;
+
+		if (i >= slots)
+			break;
+		ruleset = direction == NF_DIR_EGRESS ? slot->egress_ruleset : slot->ingress_ruleset;
+		if (nf_decide(ruleset, flow) == NF_ALLOW)
+			continue;
+		if (slot->flags & NF_POLICY_AUDIT)
+			audited = 1;
+		else
+			denied = 1;
+	}
+
+	if (!denied && !audited) {
 		if (is_packet) {
 			__sync_fetch_and_add(&stats->allowed_packets[d], 1);
 			__sync_fetch_and_add(&stats->allowed_bytes[d], bytes);
@@ -103,7 +123,7 @@ static __always_inline int nf_judge(int direction, const struct nf_flow *flow, _
 		__sync_fetch_and_add(&stats->denied_calls[flow->hook == NF_HOOK_CONNECT ? 0 : 1], 1);
 	}
 	nf_record_denial(stats, flow);
-	return policy->flags & NF_POLICY_AUDIT ? NF_ALLOW : NF_DENY;
+	return denied ? NF_DENY : NF_ALLOW;
 }
 
 #endif /* __NETFENCE_DECIDE_BPF_H */

@@ -32,7 +32,11 @@ public final class ListCommand implements Callable<Integer> {
                     + "; ingress: " + summarize(r.ingressRules(), r.ingressRuleCount());
             String denied = a.stats().map(s -> Long.toString(s.denials())).orElse("-");
             String mode = r.audit() ? "audit" : "enforce";
-            String cgroup = r.cgroupPath() + (r.ownerPid() != 0 ? " (run " + r.ownerPid() + ")" : "");
+            String cgroup = r.cgroupPath() + switch (r.kind()) {
+                case RUN -> " (run " + r.ownerPid() + ")";
+                case AGENT -> " (agent: " + String.join(", ", r.policyNames()) + ")";
+                case ATTACH -> "";
+            };
             System.out.printf(format, cgroup, r.cgroupId(), mode, denied, rules);
         }
         return ExitCodes.OK;

@@ -2,6 +2,7 @@ package io.netfence.agent.cli;
 
 import io.netfence.agent.cgroup.Cgroup;
 import io.netfence.agent.cgroup.CgroupFs;
+import io.netfence.agent.datapath.AttachmentRecord;
 import io.netfence.agent.datapath.Datapath;
 import io.netfence.agent.datapath.abi.CgroupStats;
 import io.netfence.agent.policy.Policy;
@@ -61,7 +62,7 @@ public final class RunCommand implements Callable<Integer> {
         Cgroup cgroup = cgroups.create((parent.endsWith("/") ? parent : parent + "/") + "netfence-run-" + self);
         int exitCode;
         try {
-            datapath.attach(cgroup, policy, self);
+            datapath.attach(cgroup, policy, AttachmentRecord.Kind.RUN, self);
             exitCode = runInside(cgroup, executable);
             report(datapath.stats(cgroup.id()), policy.audit());
         } finally {

@@ -1,5 +1,6 @@
 package io.netfence.agent.datapath;
 
+import io.netfence.agent.cgroup.Cgroup;
 import io.netfence.agent.policy.Policy;
 import io.netfence.agent.policy.Rule;
 import java.io.IOException;
@@ -16,22 +17,29 @@ import java.util.Properties;
 
 /**
  * What netfence attached to one cgroup, kept in /run/netfence/cgroups/ next to the pins (both
- * vanish at reboot), for {@code list} and for collecting {@code run} cgroups whose owner died.
- * The kernel's maps stay the truth about what is enforced; this holds what they cannot say.
+ * vanish at reboot), for {@code list}, for the agent to recognise its own cgroups, and for
+ * collecting {@code run} cgroups whose owner died. The kernel's maps stay the truth about what is
+ * enforced; this holds what they cannot say.
  *
+ * @param policyNames  the policies in force, in slot order
  * @param egressRules  the first rules as text, for display ({@link #SHOWN_RULES} at most)
- * @param ownerPid     the {@code netfence run} that created the cgroup, 0 for {@code attach}
+ * @param ownerPid     the {@code netfence run} or agent process; 0 for {@code attach}
  */
-public record AttachmentRecord(long cgroupId, String cgroupPath, String policyName, boolean audit,
+public record AttachmentRecord(long cgroupId, String cgroupPath, Kind kind, List<String> policyNames, boolean audit,
                                List<String> egressRules, int egressRuleCount,
                                List<String> ingressRules, int ingressRuleCount, long ownerPid) {
     public static final int SHOWN_RULES = 8;
     private static final String SEPARATOR = ", ";
 
-    public static AttachmentRecord of(long cgroupId, String cgroupPath, Policy policy, long ownerPid) {
-        return new AttachmentRecord(cgroupId, cgroupPath, policy.name(), policy.audit(),
-                firstRules(policy.egress()), policy.egress().size(),
-                firstRules(policy.ingress()), policy.ingress().size(), ownerPid);
+    /** Who put netfence on the cgroup, and so who may change it. */
+    public enum Kind { ATTACH, RUN, AGENT }
+
+    public static AttachmentRecord of(Cgroup cgroup, List<Policy> policies, Kind kind, long ownerPid) {
+        List<Rule> egress = policies.stream().flatMap(p -> p.egress().stream()).toList();
+        List<Rule> ingress = policies.stream().flatMap(p -> p.ingress().stream()).toList();
+        return new AttachmentRecord(cgroup.id(), cgroup.path(), kind, policies.stream().map(Policy::name).toList(),
+                policies.stream().allMatch(Policy::audit), firstRules(egress), egress.size(),
+                firstRules(ingress), ingress.size(), ownerPid);
     }
 
     private static List<String> firstRules(List<Rule> rules) {
@@ -46,7 +54,8 @@ public record AttachmentRecord(long cgroupId, String cgroupPath, String policyNa
         Properties p = new Properties();
         p.setProperty("cgroup.id", Long.toString(cgroupId));
         p.setProperty("cgroup.path", cgroupPath);
-        p.setProperty("policy.name", policyName);
+        p.setProperty("kind", kind.name());
+        p.setProperty("policy.names", String.join(SEPARATOR, policyNames));
         p.setProperty("policy.audit", Boolean.toString(audit));
         p.setProperty("egress.rules", String.join(SEPARATOR, egressRules));
         p.setProperty("egress.count", Integer.toString(egressRuleCount));
@@ -62,7 +71,7 @@ public record AttachmentRecord(long cgroupId, String cgroupPath, String policyNa
         Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    static Optional<AttachmentRecord> load(Path runtimeDirectory, long cgroupId) throws IOException {
+    public static Optional<AttachmentRecord> load(Path runtimeDirectory, long cgroupId) throws IOException {
         Path file = file(runtimeDirectory, cgroupId);
         if (!Files.exists(file)) {
             return Optional.empty();
@@ -71,7 +80,8 @@ public record AttachmentRecord(long cgroupId, String cgroupPath, String policyNa
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(in);
         }
-        return Optional.of(new AttachmentRecord(cgroupId, p.getProperty("cgroup.path"), p.getProperty("policy.name", ""),
+        return Optional.of(new AttachmentRecord(cgroupId, p.getProperty("cgroup.path"),
+                Kind.valueOf(p.getProperty("kind", Kind.ATTACH.name())), split(p.getProperty("policy.names", "")),
                 Boolean.parseBoolean(p.getProperty("policy.audit")),
                 split(p.getProperty("egress.rules", "")), Integer.parseInt(p.getProperty("egress.count", "0")),
                 split(p.getProperty("ingress.rules", "")), Integer.parseInt(p.getProperty("ingress.count", "0")),

@@ -6,6 +6,7 @@ import io.netfence.agent.datapath.abi.Abi;
 import io.netfence.agent.datapath.abi.CgroupKey;
 import io.netfence.agent.datapath.abi.CgroupPolicy;
 import io.netfence.agent.datapath.abi.CgroupStats;
+import io.netfence.agent.datapath.abi.PolicySlot;
 import io.netfence.agent.datapath.abi.RulesetInfo;
 import io.netfence.agent.policy.Policy;
 import io.netfence.loader.BpfFs;
@@ -60,16 +61,81 @@ public final class Datapath {
     /**
      * Confines the cgroup with the policy, or atomically replaces the policy already there. The
      * processes in it are confined at once; until the new policy is in place the old one holds.
-     *
-     * @param ownerPid the {@code netfence run} process that owns the cgroup, 0 for none
      */
-    public void attach(Cgroup cgroup, Policy policy, long ownerPid) throws IOException {
+    public void attach(Cgroup cgroup, Policy policy, AttachmentRecord.Kind kind, long ownerPid) throws IOException {
         CompiledRuleset egress = PolicyCompiler.compile(policy.egress());
         CompiledRuleset ingress = PolicyCompiler.compile(policy.ingress());
         locked(state -> {
-            new Attacher(state, cgroup).attach(policy, egress, ingress, ownerPid);
+            RulesetStore store = new RulesetStore(state, runtime);
+            AppliedPolicy applied = write(store, policy, egress, ingress, cgroup.id(), 0);
+            try {
+                List<PolicySlot> previous = new Attacher(state, cgroup).attach(List.of(applied),
+                        AttachmentRecord.of(cgroup, List.of(policy), kind, ownerPid));
+                store.delete(rulesetsOf(previous));
+            } catch (IOException | RuntimeException e) {
+                store.delete(applied.rulesets());
+                throw e;
+            }
             return null;
         });
+    }
+
+    /**
+     * Writes a policy's rulesets for an owner (see {@link RulesetInfo}); nothing points at them
+     * until {@link #point} is called.
+     *
+     * @throws PolicyTooLargeException when the policy does not fit beside what is in the maps
+     */
+    public AppliedPolicy write(Policy policy, long owner, int policyId) throws IOException {
+        CompiledRuleset egress = PolicyCompiler.compile(policy.egress());
+        CompiledRuleset ingress = PolicyCompiler.compile(policy.ingress());
+        return locked(state -> write(new RulesetStore(state, runtime), policy, egress, ingress, owner, policyId));
+    }
+
+    private static AppliedPolicy write(RulesetStore store, Policy policy, CompiledRuleset egress, CompiledRuleset ingress,
+                                       long owner, int policyId) throws IOException {
+        store.checkCapacity(egress, ingress);
+        int egressId = store.write(owner, egress);
+        int ingressId;
+        try {
+            ingressId = store.write(owner, ingress);
+        } catch (IOException | RuntimeException e) {
+            store.delete(Set.of(egressId));
+            throw e;
+        }
+        return new AppliedPolicy(policy.name(), policyId == 0 ? egressId : policyId, egressId, ingressId, policy.audit());
+    }
+
+    /**
+     * Points a cgroup at written policies (attaching netfence first if needed) in one storage
+     * update, and returns the slots it had before; their rulesets are the caller's to delete.
+     */
+    public List<PolicySlot> point(Cgroup cgroup, List<AppliedPolicy> policies, AttachmentRecord record) throws IOException {
+        return locked(state -> new Attacher(state, cgroup).attach(policies, record));
+    }
+
+    /** Deletes rulesets no cgroup points at any more. */
+    public void deleteRulesets(Set<Integer> rulesets) throws IOException {
+        ifLoaded(state -> {
+            new RulesetStore(state, runtime).delete(rulesets);
+            return null;
+        }, null);
+    }
+
+    /** Every registered ruleset and its owner. */
+    public Map<Integer, RulesetInfo> rulesets() throws IOException {
+        return ifLoaded(state -> new RulesetStore(state, runtime).registered(), Map.of());
+    }
+
+    /** The cgroups netfence has pinned attachments for, with what the records say of them. */
+    public Map<Long, Optional<AttachmentRecord>> attachments() throws IOException {
+        return ifLoaded(state -> {
+            Map<Long, Optional<AttachmentRecord>> all = new java.util.LinkedHashMap<>();
+            for (long id : attachedIds()) {
+                all.put(id, AttachmentRecord.load(runtime, id));
+            }
+            return all;
+        }, Map.of());
     }
 
     /** Removes netfence from the cgroup. Returns false when netfence was not attached there. */
@@ -79,6 +145,15 @@ public final class Datapath {
             release(state, cgroupId);
             return attached;
         }, false);
+    }
+
+    private static Set<Integer> rulesetsOf(List<PolicySlot> slots) {
+        Set<Integer> ids = new HashSet<>();
+        for (PolicySlot slot : slots) {
+            ids.add(slot.egressRuleset());
+            ids.add(slot.ingressRuleset());
+        }
+        return ids;
     }
 
     /** Kills what is left in a {@code run} cgroup, then removes netfence from it and the cgroup. */
@@ -92,9 +167,10 @@ public final class Datapath {
                 Optional.empty());
     }
 
-    public Optional<CgroupPolicy> policy(long cgroupId) throws IOException {
-        return ifLoaded(state -> state.cgroupPolicy.lookup(CgroupKey.encode(cgroupId)).map(CgroupPolicy::decode),
-                Optional.empty());
+    /** The policy slots in force on a cgroup (empty: none, or not written yet). */
+    public List<PolicySlot> policy(long cgroupId) throws IOException {
+        return ifLoaded(state -> state.cgroupPolicy.lookup(CgroupKey.encode(cgroupId)).map(CgroupPolicy::decodeSlots)
+                .orElse(List.of()), List.of());
     }
 
     public List<Attachment> list() throws IOException {
@@ -146,51 +222,43 @@ public final class Datapath {
         }
     }
 
-    /** Attaching to one cgroup, with the rollback that keeps the old state on any failure. */
+    /** Pointing one cgroup at policies, with the rollback that keeps the old state on any failure. */
     private final class Attacher {
         private final PinnedState state;
         private final Cgroup cgroup;
-        private final RulesetStore store;
         private final byte[] key;
 
         Attacher(PinnedState state, Cgroup cgroup) {
             this.state = state;
             this.cgroup = cgroup;
-            this.store = new RulesetStore(state, runtime);
             this.key = CgroupKey.encode(cgroup.id());
         }
 
-        void attach(Policy policy, CompiledRuleset egress, CompiledRuleset ingress, long ownerPid) throws IOException {
-            store.checkCapacity(egress, ingress);
+        /** Returns the slots the cgroup had before (none when netfence was not attached). */
+        List<PolicySlot> attach(List<AppliedPolicy> policies, AttachmentRecord record) throws IOException {
+            List<PolicySlot> slots = policies.stream().map(AppliedPolicy::slot).toList();
+            byte[] value = new CgroupPolicy(slots).encode();
             boolean fresh = !Files.exists(pins.link(cgroup.id(), Hook.SOCK_CREATE));
-            Optional<CgroupPolicy> previous = fresh ? Optional.empty() : state.cgroupPolicy.lookup(key).map(CgroupPolicy::decode);
-            Set<Integer> written = new HashSet<>();
+            Optional<byte[]> previous = fresh ? Optional.empty() : state.cgroupPolicy.lookup(key);
             boolean swapped = false;
             try (Fd target = Fd.openDirectory(cgroup.directory().toString())) {
-                int egressId = store.write(cgroup.id(), egress);
-                written.add(egressId);
-                int ingressId = store.write(cgroup.id(), ingress);
-                written.add(ingressId);
                 Files.createDirectories(pins.cgroup(cgroup.id()));
                 if (fresh) {
                     attachAndPin(Hook.SOCK_CREATE, target);
                 }
-                int flags = policy.audit() ? Abi.POLICY_AUDIT : 0;
-                state.cgroupPolicy.update(key, new CgroupPolicy(egressId, ingressId, flags, egressId).encode(), BpfMap.EXIST);
+                state.cgroupPolicy.update(key, value, BpfMap.EXIST);
                 swapped = true;
                 for (Hook hook : Hook.ENFORCING) {
                     if (!Files.exists(pins.link(cgroup.id(), hook))) {
                         attachAndPin(hook, target);
                     }
                 }
-                AttachmentRecord.of(cgroup.id(), cgroup.path(), policy, ownerPid).store(runtime);
+                record.store(runtime);
             } catch (IOException | RuntimeException e) {
-                rollBack(fresh, swapped, previous, written);
+                rollBack(fresh, swapped, previous);
                 throw e;
             }
-            if (previous.isPresent()) {
-                store.delete(Set.of(previous.get().egressRuleset(), previous.get().ingressRuleset()));
-            }
+            return previous.map(CgroupPolicy::decodeSlots).orElse(List.of());
         }
 
         private void attachAndPin(Hook hook, Fd target) throws IOException {
@@ -199,15 +267,13 @@ public final class Datapath {
             }
         }
 
-        private void rollBack(boolean fresh, boolean swapped, Optional<CgroupPolicy> previous, Set<Integer> written) {
+        private void rollBack(boolean fresh, boolean swapped, Optional<byte[]> previous) {
             try {
                 if (fresh) {
                     unpinLinks(cgroup.id());
                 } else if (swapped && previous.isPresent()) {
-                    // point the cgroup back at its old rulesets before the new ones go
-                    state.cgroupPolicy.update(key, previous.get().encode(), BpfMap.EXIST);
+                    state.cgroupPolicy.update(key, previous.get(), BpfMap.EXIST);
                 }
-                store.delete(written);
             } catch (IOException | RuntimeException suppressed) {
                 // the garbage collector of the next netfence call removes what is left
             }
@@ -220,7 +286,7 @@ public final class Datapath {
         RulesetStore store = new RulesetStore(state, runtime);
         Set<Integer> owned = new HashSet<>();
         for (Map.Entry<Integer, RulesetInfo> e : store.registered().entrySet()) {
-            if (e.getValue().cgroupId() == cgroupId) {
+            if (e.getValue().owner() == cgroupId) {
                 owned.add(e.getKey());
             }
         }
@@ -255,14 +321,16 @@ public final class Datapath {
     /**
      * Releases what outlived its purpose: attachments whose cgroup is gone (their links are
      * defunct), {@code run} cgroups whose netfence process died and that have emptied, and
-     * rulesets no attachment owns (a process killed halfway through an attach).
+     * rulesets no cgroup points at whose owner is gone (a process killed halfway through).
+     * An agent's cgroups stay confined when the agent dies: that is what fail-closed means.
      */
     private void collectGarbage(PinnedState state) throws IOException {
         Set<Long> live = new HashSet<>();
         for (long id : attachedIds()) {
             Optional<AttachmentRecord> record = AttachmentRecord.load(runtime, id);
             boolean exists = record.isPresent() && cgroups.exists(record.get().cgroupPath(), id);
-            if (exists && record.get().ownerPid() != 0 && ProcessHandle.of(record.get().ownerPid()).isEmpty()) {
+            if (exists && record.get().kind() == AttachmentRecord.Kind.RUN
+                    && ProcessHandle.of(record.get().ownerPid()).isEmpty()) {
                 Cgroup orphan = cgroups.open(record.get().cgroupPath());
                 if (CgroupFs.processes(orphan).isEmpty()) {
                     release(state, id);
@@ -276,10 +344,18 @@ public final class Datapath {
                 live.add(id);
             }
         }
+        Set<Integer> referenced = new HashSet<>();
+        for (long id : live) {
+            state.cgroupPolicy.lookup(CgroupKey.encode(id)).ifPresent(v -> referenced.addAll(rulesetsOf(CgroupPolicy.decodeSlots(v))));
+        }
         RulesetStore store = new RulesetStore(state, runtime);
         Set<Integer> orphans = new HashSet<>();
         for (Map.Entry<Integer, RulesetInfo> e : store.registered().entrySet()) {
-            if (!live.contains(e.getValue().cgroupId())) {
+            RulesetInfo info = e.getValue();
+            boolean ownerAlive = info.ownedByAgent()
+                    ? ProcessHandle.of(info.owner() & ~RulesetInfo.AGENT_OWNER).isPresent()
+                    : live.contains(info.owner());
+            if (!referenced.contains(e.getKey()) && !ownerAlive) {
                 orphans.add(e.getKey());
             }
         }

@@ -2,26 +2,39 @@ package io.netfence.agent.datapath.abi;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Mirror of {@code struct nf_cg_policy}: the value of a cgroup's policy storage. */
-public record CgroupPolicy(int egressRuleset, int ingressRuleset, int flags, int policyId) {
-    public static final int SIZE = 16;
-    public static final int OFFSET_EGRESS_RULESET = 0;
-    public static final int OFFSET_INGRESS_RULESET = 4;
-    public static final int OFFSET_FLAGS = 8;
-    public static final int OFFSET_POLICY_ID = 12;
+/** Mirror of {@code struct nf_cg_policy}: the policies in force on a cgroup, all of which must allow. */
+public record CgroupPolicy(List<PolicySlot> slots) {
+    public static final int SIZE = 72;
+    public static final int OFFSET_SLOTS = 0;
+    public static final int OFFSET_SLOT = 8;
+    public static final int MAX_SLOTS = 4;
+
+    public CgroupPolicy {
+        if (slots.isEmpty() || slots.size() > MAX_SLOTS) {
+            throw new IllegalArgumentException("a cgroup takes 1 to " + MAX_SLOTS + " policies, not " + slots.size());
+        }
+        slots = List.copyOf(slots);
+    }
 
     public byte[] encode() {
-        return ByteBuffer.allocate(SIZE).order(ByteOrder.nativeOrder())
-                .putInt(egressRuleset).putInt(ingressRuleset).putInt(flags).putInt(policyId).array();
+        ByteBuffer b = ByteBuffer.allocate(SIZE).order(ByteOrder.nativeOrder());
+        b.putInt(slots.size()).putInt(0);
+        slots.forEach(slot -> slot.encode(b));
+        return b.array();
     }
 
-    public static CgroupPolicy decode(byte[] value) {
+    /** Decodes a value; a zeroed one (nothing written yet) has no slots and yields an empty list. */
+    public static List<PolicySlot> decodeSlots(byte[] value) {
         ByteBuffer b = ByteBuffer.wrap(value).order(ByteOrder.nativeOrder());
-        return new CgroupPolicy(b.getInt(), b.getInt(), b.getInt(), b.getInt());
-    }
-
-    public boolean audit() {
-        return (flags & Abi.POLICY_AUDIT) != 0;
+        int count = Math.min(b.getInt(), MAX_SLOTS);
+        b.position(OFFSET_SLOT);
+        List<PolicySlot> slots = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            slots.add(PolicySlot.decode(b));
+        }
+        return slots;
     }
 }

@@ -68,9 +68,12 @@ class AbiLayoutTest {
 
     @Test
     void cgroupPolicyAndStats() throws IOException {
-        assertLayout("nf_cg_policy", CgroupPolicy.SIZE, "egress_ruleset", CgroupPolicy.OFFSET_EGRESS_RULESET,
-                "ingress_ruleset", CgroupPolicy.OFFSET_INGRESS_RULESET, "flags", CgroupPolicy.OFFSET_FLAGS,
-                "policy_id", CgroupPolicy.OFFSET_POLICY_ID);
+        assertLayout("nf_cg_policy", CgroupPolicy.SIZE, "slots", CgroupPolicy.OFFSET_SLOTS, "pad", 4,
+                "slot", CgroupPolicy.OFFSET_SLOT);
+        assertLayout("nf_policy_slot", PolicySlot.SIZE, "egress_ruleset", PolicySlot.OFFSET_EGRESS_RULESET,
+                "ingress_ruleset", PolicySlot.OFFSET_INGRESS_RULESET, "policy_id", PolicySlot.OFFSET_POLICY_ID,
+                "flags", PolicySlot.OFFSET_FLAGS);
+        assertEquals(CgroupPolicy.SIZE, CgroupPolicy.OFFSET_SLOT + CgroupPolicy.MAX_SLOTS * PolicySlot.SIZE);
         assertLayout("nf_cg_stats", CgroupStats.SIZE, "allowed_packets", CgroupStats.OFFSET_ALLOWED_PACKETS,
                 "allowed_bytes", CgroupStats.OFFSET_ALLOWED_BYTES, "denied_packets", CgroupStats.OFFSET_DENIED_PACKETS,
                 "denied_bytes", CgroupStats.OFFSET_DENIED_BYTES, "denied_calls", CgroupStats.OFFSET_DENIED_CALLS,
@@ -81,7 +84,7 @@ class AbiLayoutTest {
 
     @Test
     void bookkeeping() throws IOException {
-        assertLayout("nf_ruleset_info", RulesetInfo.SIZE, "cgroup_id", RulesetInfo.OFFSET_CGROUP_ID,
+        assertLayout("nf_ruleset_info", RulesetInfo.SIZE, "owner", RulesetInfo.OFFSET_OWNER,
                 "entries", RulesetInfo.OFFSET_ENTRIES, "portlists", RulesetInfo.OFFSET_PORTLISTS);
         assertLayout("nf_meta", Meta.SIZE, "abi_version", Meta.OFFSET_ABI_VERSION, "pad", 4,
                 "object_sha256", Meta.OFFSET_OBJECT_SHA256);

@@ -1,0 +1,17 @@
+package io.netfence.agent.datapath;
+
+import io.netfence.agent.datapath.abi.Abi;
+import io.netfence.agent.datapath.abi.PolicySlot;
+import java.util.Set;
+
+/** A policy whose rulesets are in the kernel, ready to be pointed at by any number of cgroups. */
+public record AppliedPolicy(String name, int policyId, int egressRuleset, int ingressRuleset, boolean audit) {
+
+    public PolicySlot slot() {
+        return new PolicySlot(egressRuleset, ingressRuleset, policyId, audit ? Abi.POLICY_AUDIT : 0);
+    }
+
+    public Set<Integer> rulesets() {
+        return Set.of(egressRuleset, ingressRuleset);
+    }
+}
