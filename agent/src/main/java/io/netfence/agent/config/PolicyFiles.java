@@ -1,0 +1,167 @@
+package io.netfence.agent.config;
+
+import io.netfence.agent.policy.Policy;
+import io.netfence.agent.policy.Rule;
+import io.netfence.agent.policy.RuleSyntax;
+import io.netfence.agent.policy.RuleSyntaxException;
+import io.netfence.agent.policy.Verdict;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.snakeyaml.engine.v2.nodes.Node;
+
+/**
+ * Policy files: YAML documents of the form
+ * <pre>
+ * policies:
+ *   - name: payments                  # [a-z0-9][a-z0-9._-]*, unique across all files
+ *     target: payments.service        # a unit, a cgroup path, or a glob over cgroup paths
+ *     mode: enforce                   # or audit (default enforce)
+ *     egress:  [deny any, allow 198.18.0.0/15:443/tcp]
+ *     ingress: [allow 198.18.0.0/15:22/tcp]
+ * </pre>
+ * A set of files is valid as a whole or not at all: one error anywhere and nothing is taken.
+ */
+public final class PolicyFiles {
+    private static final Set<String> TOP_KEYS = Set.of("policies");
+    private static final Set<String> POLICY_KEYS = new LinkedHashSet<>(List.of("name", "target", "mode", "egress", "ingress"));
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
+
+    private PolicyFiles() {}
+
+    /** Parses the *.yaml and *.yml files of the directories (missing ones are empty). */
+    public static List<PolicySpec> load(List<Path> directories) throws PolicyFileException, IOException {
+        Map<String, String> texts = new java.util.LinkedHashMap<>();
+        for (Path directory : directories) {
+            if (!Files.isDirectory(directory)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.list(directory)) {
+                for (Path file : files.filter(PolicyFiles::isPolicyFile).sorted().toList()) {
+                    texts.put(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return parse(texts);
+    }
+
+    static boolean isPolicyFile(Path file) {
+        String name = file.getFileName().toString();
+        return Files.isRegularFile(file) && !name.startsWith(".") && (name.endsWith(".yaml") || name.endsWith(".yml"));
+    }
+
+    /** Parses files given as name → text, checking names are unique across all of them. */
+    public static List<PolicySpec> parse(Map<String, String> texts) throws PolicyFileException {
+        List<PolicySpec> specs = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        Map<String, String> firstDefinition = new HashMap<>();
+        for (Map.Entry<String, String> file : texts.entrySet()) {
+            YamlNodes yaml = new YamlNodes(file.getKey());
+            for (PolicySpec spec : parseFile(yaml, file.getValue())) {
+                String previous = firstDefinition.putIfAbsent(spec.name(), spec.source());
+                if (previous != null) {
+                    errors.add(spec.source() + ": duplicate policy name '" + spec.name() + "' (first defined at " + previous + ")");
+                } else {
+                    specs.add(spec);
+                }
+            }
+            errors.addAll(yaml.errors());
+        }
+        if (!errors.isEmpty()) {
+            throw new PolicyFileException(errors);
+        }
+        return specs;
+    }
+
+    private static List<PolicySpec> parseFile(YamlNodes yaml, String text) {
+        List<PolicySpec> specs = new ArrayList<>();
+        Optional<Node> root = yaml.compose(text);
+        if (root.isEmpty()) {
+            return specs;
+        }
+        Optional<List<Node>> policies = yaml.mapping(root.get(), "the file", TOP_KEYS)
+                .flatMap(top -> yaml.required(top, root.get(), "policies", "the file"))
+                .flatMap(node -> yaml.sequence(node, "'policies'"));
+        policies.ifPresent(nodes -> nodes.forEach(node -> parsePolicy(yaml, node).ifPresent(specs::add)));
+        return specs;
+    }
+
+    private static Optional<PolicySpec> parsePolicy(YamlNodes yaml, Node node) {
+        Optional<Map<String, Node>> entries = yaml.mapping(node, "a policy", POLICY_KEYS);
+        if (entries.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, Node> e = entries.get();
+        int errorsBefore = yaml.errors().size();
+        Optional<String> name = yaml.required(e, node, "name", "the policy").flatMap(n -> yaml.scalar(n, "'name'"));
+        name.ifPresent(n -> {
+            if (!NAME.matcher(n).matches()) {
+                yaml.error(e.get("name"), "policy name '" + n + "' must be 1-63 of a-z, 0-9, '.', '_', '-', starting with a letter or digit");
+            }
+        });
+        Optional<Target> target = yaml.required(e, node, "target", "the policy").flatMap(t -> yaml.scalar(t, "'target'"))
+                .flatMap(text -> {
+                    try {
+                        return Optional.of(Target.parse(text));
+                    } catch (IllegalArgumentException problem) {
+                        yaml.error(e.get("target"), problem.getMessage());
+                        return Optional.empty();
+                    }
+                });
+        boolean audit = false;
+        if (e.containsKey("mode")) {
+            Optional<String> mode = yaml.scalar(e.get("mode"), "'mode'");
+            if (mode.isPresent() && !mode.get().equals("enforce") && !mode.get().equals("audit")) {
+                yaml.error(e.get("mode"), "unknown mode '" + mode.get() + "' (expected enforce or audit)");
+            }
+            audit = mode.map("audit"::equals).orElse(false);
+        }
+        List<Rule> egress = rules(yaml, e.get("egress"), "egress");
+        List<Rule> ingress = rules(yaml, e.get("ingress"), "ingress");
+        if (!e.containsKey("egress") && !e.containsKey("ingress")) {
+            yaml.error(node, "the policy has neither 'egress' nor 'ingress' rules");
+        }
+        if (yaml.errors().size() > errorsBefore || name.isEmpty() || target.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new PolicySpec(new Policy(name.get(), egress, ingress, audit), target.get(),
+                yaml.where(e.get("name")).replaceFirst(": $", "")));
+    }
+
+    private static List<Rule> rules(YamlNodes yaml, Node node, String direction) {
+        List<Rule> rules = new ArrayList<>();
+        if (node == null) {
+            return rules;
+        }
+        for (Node item : yaml.sequence(node, "'" + direction + "'").orElse(List.of())) {
+            yaml.scalar(item, "a rule").ifPresent(text -> {
+                String[] words = text.strip().split("\\s+", 2);
+                Verdict verdict = switch (words[0]) {
+                    case "allow" -> Verdict.ALLOW;
+                    case "deny" -> Verdict.DENY;
+                    default -> null;
+                };
+                if (verdict == null || words.length < 2) {
+                    yaml.error(item, "a rule is 'allow RULE' or 'deny RULE', not '" + text + "'");
+                    return;
+                }
+                try {
+                    rules.addAll(RuleSyntax.parse(verdict, words[1]));
+                } catch (RuleSyntaxException problem) {
+                    yaml.error(item, problem.getMessage());
+                }
+            });
+        }
+        return rules;
+    }
+}

@@ -1,0 +1,119 @@
+package io.netfence.agent.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PolicyFilesTest {
+    private static final String GOOD = """
+            policies:
+              - name: payments
+                target: payments.service
+                egress:
+                  - deny any
+                  - allow 198.18.0.0/15:443/tcp
+                ingress:
+                  - allow 198.18.0.0/15:22/tcp
+              - name: batch
+                target: /system.slice/batch-*.service
+                mode: audit
+                egress: [deny any, allow localhost]
+            """;
+
+    private static List<PolicySpec> parse(String text) throws PolicyFileException {
+        return PolicyFiles.parse(Map.of("a.yaml", text));
+    }
+
+    private static List<String> errors(Map<String, String> files) {
+        return assertThrows(PolicyFileException.class, () -> PolicyFiles.parse(files)).errors();
+    }
+
+    private static List<String> errors(String text) {
+        return errors(Map.of("a.yaml", text));
+    }
+
+    @Test
+    void aValidFileGivesItsPolicies() throws Exception {
+        List<PolicySpec> specs = parse(GOOD);
+
+        assertEquals(2, specs.size());
+        PolicySpec payments = specs.get(0);
+        assertEquals("payments", payments.name());
+        assertInstanceOf(Target.Unit.class, payments.target());
+        assertEquals(3, payments.policy().egress().size(), "any is two rules");
+        assertEquals(1, payments.policy().ingress().size());
+        assertEquals("a.yaml:2:11", payments.source());
+        PolicySpec batch = specs.get(1);
+        assertTrue(batch.policy().audit());
+        assertTrue(batch.target().matches("/system.slice/batch-7.service"));
+        assertTrue(!batch.target().matches("/system.slice/web.service"));
+    }
+
+    @Test
+    void targetsOfEachKindMatchTheirCgroups() {
+        assertTrue(Target.parse("/system.slice/x.service").matches("/system.slice/x.service"));
+        assertTrue(Target.parse("x.service").matches("/system.slice/x.service"));
+        assertTrue(Target.parse("x.service").matches("/user.slice/user-0.slice/x.service"));
+        assertTrue(!Target.parse("x.service").matches("/system.slice/xx.service"));
+        assertTrue(Target.parse("/a/*/c").matches("/a/b/c"));
+    }
+
+    @Test
+    void yamlSyntaxErrorsNameTheLine() {
+        List<String> e = errors("policies:\n  - name: x\n    target: [unclosed\n");
+        assertEquals(1, e.size(), e.toString());
+        assertTrue(e.get(0).startsWith("a.yaml:4:1: YAML syntax error") || e.get(0).startsWith("a.yaml:3:"), e.get(0));
+    }
+
+    @Test
+    void unknownKeysAreRefused() {
+        List<String> e = errors("policies:\n  - name: x\n    target: x.service\n    egres: [deny any]\n");
+        assertTrue(e.contains("a.yaml:4:5: unknown key 'egres' in a policy (expected name, target, mode, egress, ingress)"), e.toString());
+    }
+
+    @Test
+    void badRulesNameTheirLineAndReason() {
+        List<String> e = errors("policies:\n  - name: x\n    target: x.service\n    egress:\n      - deny any\n      - allow 198.18.0.0/33\n      - alow 198.18.0.2\n");
+        assertEquals(List.of("a.yaml:6:9: invalid rule '198.18.0.0/33': prefix length 33 is out of range for IPv4 (0-32)",
+                "a.yaml:7:9: a rule is 'allow RULE' or 'deny RULE', not 'alow 198.18.0.2'"), e);
+    }
+
+    @Test
+    void duplicateNamesAcrossFilesAreRefused() {
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("a.yaml", "policies:\n  - name: x\n    target: x.service\n    egress: [deny any]\n");
+        files.put("b.yaml", "policies:\n  - name: x\n    target: y.service\n    egress: [deny any]\n");
+        assertEquals(List.of("b.yaml:2:11: duplicate policy name 'x' (first defined at a.yaml:2:11)"), errors(files));
+    }
+
+    @Test
+    void targetsNoCgroupCanMatchAreRefused() {
+        assertEquals(List.of("a.yaml:3:13: target 'payments' is neither a cgroup path (starting with '/') nor a systemd unit "
+                + "name (ending in .service, .scope, .slice, .socket, .mount, .swap, .target)"),
+                errors("policies:\n  - name: x\n    target: payments\n    egress: [deny any]\n"));
+        assertTrue(errors("policies:\n  - name: x\n    target: /a/../b\n    egress: [deny any]\n").get(0)
+                .contains("is not a cgroup path"));
+    }
+
+    @Test
+    void missingPartsAndBadValuesAreRefused() {
+        List<String> e = errors("policies:\n  - target: x.service\n    mode: strict\n  - name: Bad Name\n    target: y.service\n    egress: deny any\n");
+        assertTrue(e.contains("a.yaml:2:5: the policy has no 'name'"), e.toString());
+        assertTrue(e.contains("a.yaml:3:11: unknown mode 'strict' (expected enforce or audit)"), e.toString());
+        assertTrue(e.contains("a.yaml:2:5: the policy has neither 'egress' nor 'ingress' rules"), e.toString());
+        assertTrue(e.stream().anyMatch(l -> l.startsWith("a.yaml:4:11: policy name 'Bad Name' must be")), e.toString());
+        assertTrue(e.contains("a.yaml:6:13: 'egress' must be a list"), e.toString());
+    }
+
+    @Test
+    void aFileWithoutPoliciesIsRefused() {
+        assertEquals(List.of("a.yaml:1:1: unknown key 'other' in the file (expected policies)", "a.yaml:1:1: the file has no 'policies'"),
+                errors("other: 1\n"));
+    }
+}
