@@ -31,7 +31,8 @@ public final class Main {
         boolean verbose = parsed.hasMatchedOption("--verbose") || System.getenv("NETFENCE_DEBUG") != null;
         int code;
         String message;
-        if (e instanceof UsageException || e instanceof CgroupException || e instanceof IllegalArgumentException) {
+        if (e instanceof UsageException || e instanceof CgroupException || e instanceof IllegalArgumentException
+                || e instanceof io.netfence.agent.api.ApiClient.NoAgentException) {
             code = ExitCodes.USAGE;
             message = e.getMessage();
         } else if (e instanceof BpfVerifierException v) {

@@ -122,6 +122,17 @@ public final class Datapath {
         }, null);
     }
 
+    /** The rulesets some attached cgroup's policy points at: deleting one of them would open traffic. */
+    public Set<Integer> referencedRulesets() throws IOException {
+        return ifLoaded(state -> {
+            Set<Integer> referenced = new HashSet<>();
+            for (long id : attachedIds()) {
+                state.cgroupPolicy.lookup(CgroupKey.encode(id)).ifPresent(v -> referenced.addAll(rulesetsOf(CgroupPolicy.decodeSlots(v))));
+            }
+            return referenced;
+        }, Set.of());
+    }
+
     /** Every registered ruleset and its owner. */
     public Map<Integer, RulesetInfo> rulesets() throws IOException {
         return ifLoaded(state -> new RulesetStore(state, runtime).registered(), Map.of());
@@ -217,9 +228,14 @@ public final class Datapath {
     }
 
     private void removeIfUnused() throws IOException {
-        if (!PinnedState.hasAttachments(pins)) {
-            PinnedState.removeAll(pins); // nothing confined: leave nothing behind in the kernel
+        if (!PinnedState.hasAttachments(pins) && !AgentPidFile.agentRunning(runtime)) {
+            PinnedState.removeAll(pins); // nothing confined and no agent: leave nothing behind in the kernel
+            PrefixFile.removeAll(runtime);
         }
+    }
+
+    public Path runtimeDirectory() {
+        return runtime;
     }
 
     /** Pointing one cgroup at policies, with the rollback that keeps the old state on any failure. */
@@ -330,7 +346,7 @@ public final class Datapath {
             Optional<AttachmentRecord> record = AttachmentRecord.load(runtime, id);
             boolean exists = record.isPresent() && cgroups.exists(record.get().cgroupPath(), id);
             if (exists && record.get().kind() == AttachmentRecord.Kind.RUN
-                    && ProcessHandle.of(record.get().ownerPid()).isEmpty()) {
+                    && !LivePids.isAlive(record.get().ownerPid())) {
                 Cgroup orphan = cgroups.open(record.get().cgroupPath());
                 if (CgroupFs.processes(orphan).isEmpty()) {
                     release(state, id);
@@ -353,7 +369,7 @@ public final class Datapath {
         for (Map.Entry<Integer, RulesetInfo> e : store.registered().entrySet()) {
             RulesetInfo info = e.getValue();
             boolean ownerAlive = info.ownedByAgent()
-                    ? ProcessHandle.of(info.owner() & ~RulesetInfo.AGENT_OWNER).isPresent()
+                    ? LivePids.isAlive(info.owner() & ~RulesetInfo.AGENT_OWNER)
                     : live.contains(info.owner());
             if (!referenced.contains(e.getKey()) && !ownerAlive) {
                 orphans.add(e.getKey());

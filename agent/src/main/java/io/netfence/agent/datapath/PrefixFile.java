@@ -24,6 +24,18 @@ final class PrefixFile {
         return runtimeDirectory.resolve("rulesets").resolve(Integer.toUnsignedString(ruleset) + ".prefixes");
     }
 
+    /** Drops every prefix file, once the maps they describe are gone. */
+    static void removeAll(Path runtimeDirectory) throws IOException {
+        Path directory = runtimeDirectory.resolve("rulesets");
+        if (Files.isDirectory(directory)) {
+            try (java.util.stream.Stream<Path> files = Files.list(directory)) {
+                for (Path file : files.toList()) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+    }
+
     static void write(Path file, List<IpPrefix> prefixes) throws IOException {
         Files.createDirectories(file.getParent());
         Path temporary = file.resolveSibling(file.getFileName() + ".tmp");

@@ -1,0 +1,192 @@
+package io.netfence.agent.daemon;
+
+import io.netfence.agent.cgroup.CgroupFs;
+import io.netfence.agent.config.AgentConfig;
+import io.netfence.agent.config.PolicyFileException;
+import io.netfence.agent.config.PolicyFiles;
+import io.netfence.agent.config.PolicySpec;
+import io.netfence.agent.datapath.AgentPidFile;
+import io.netfence.agent.datapath.Datapath;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The long-lived agent: keeps the kernel in line with the policy files, follows cgroups as they
+ * come and go, and reloads on file changes and SIGHUP. All changes to the kernel happen on one
+ * thread, in order. Stopping the agent leaves every policy in force: the pins keep them.
+ */
+public final class Agent implements AutoCloseable {
+    private static final long RESCAN_SECONDS = 5;
+
+    private final AgentConfig config;
+    private final Datapath datapath;
+    private final Reconciler reconciler;
+    private final ScheduledExecutorService worker;
+    private final Instant started = Instant.now();
+    private volatile ReloadResult lastReload;
+    private PolicyDirectoryWatcher policyWatcher;
+    private CgroupWatcher cgroupWatcher;
+
+    private Agent(AgentConfig config, Datapath datapath, CgroupFs cgroups) {
+        this.config = config;
+        this.datapath = datapath;
+        this.reconciler = new Reconciler(datapath, cgroups);
+        this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "netfence-reconciler");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Adopts what is pinned, applies the policy files and starts watching. */
+    public static Agent start(AgentConfig config, CgroupFs cgroups) throws IOException {
+        Datapath datapath = Datapath.open(cgroups);
+        AgentPidFile.claim(datapath.runtimeDirectory());
+        Agent agent = new Agent(config, datapath, cgroups);
+        try {
+            agent.call(() -> {
+                agent.reloadNow();
+                return null;
+            });
+            agent.policyWatcher = new PolicyDirectoryWatcher(config.policyDirectories(), agent::reload);
+            agent.cgroupWatcher = new CgroupWatcher(agent.reconciler.tree(), new CgroupWatcher.Listener() {
+                @Override
+                public void appeared(String path) {
+                    agent.submit(() -> agent.reconciler.cgroupAppeared(path), "apply policies to new cgroup " + path);
+                }
+
+                @Override
+                public void vanished(String path) {
+                    agent.submit(() -> agent.reconciler.cgroupVanished(path), "release removed cgroup " + path);
+                }
+
+                @Override
+                public void rescan() {
+                    agent.submit(agent.reconciler::reconcileAll, "rescan cgroups");
+                }
+            });
+            agent.worker.scheduleWithFixedDelay(() -> agent.runLogged(agent.reconciler::reconcileAll, "rescan cgroups"),
+                    RESCAN_SECONDS, RESCAN_SECONDS, TimeUnit.SECONDS);
+            return agent;
+        } catch (IOException | RuntimeException e) {
+            agent.close();
+            throw e;
+        }
+    }
+
+    /** The API's actions on this agent. */
+    public io.netfence.agent.api.ApiRoutes routes() {
+        return new AgentRoutes(this);
+    }
+
+    public AgentConfig config() {
+        return config;
+    }
+
+    /** Reloads the policy files on the agent's thread (file change, SIGHUP). */
+    public void reload() {
+        submit(this::reloadNow, "reload policies");
+    }
+
+    /** Reloads and waits for the result. */
+    public ReloadResult reloadAndWait() throws IOException {
+        return call(() -> {
+            reloadNow();
+            return lastReload;
+        });
+    }
+
+    private void reloadNow() throws IOException {
+        List<PolicySpec> specs;
+        try {
+            specs = PolicyFiles.load(config.policyDirectories());
+        } catch (PolicyFileException e) {
+            e.errors().forEach(error -> Log.error(error));
+            Log.error("Policy files rejected (" + e.errors().size() + " errors); the policies in force stay in force.");
+            lastReload = new ReloadResult(Instant.now(), false, e.errors());
+            return;
+        }
+        try {
+            reconciler.apply(specs);
+        } catch (IOException | IllegalArgumentException e) {
+            Log.error("Policies not applied: " + e.getMessage() + "; the policies in force stay in force.");
+            lastReload = new ReloadResult(Instant.now(), false, List.of(e.getMessage()));
+            return;
+        }
+        lastReload = new ReloadResult(Instant.now(), true, List.of());
+        Log.info("Applied " + specs.size() + " policies: " + reconciler.matched());
+    }
+
+    public ReloadResult lastReload() {
+        return lastReload;
+    }
+
+    public Instant started() {
+        return started;
+    }
+
+    /** A consistent view of policies, their sources and the cgroups they are in force on. */
+    public AgentStatus status() throws IOException {
+        return call(() -> new AgentStatus(reconciler.specs(), reconciler.matched(), reconciler.conflicts(), lastReload, started));
+    }
+
+    public Map<Integer, String> policyNamesById() throws IOException {
+        return call(reconciler::policyNamesById);
+    }
+
+    private interface Action {
+        void run() throws IOException;
+    }
+
+    private void submit(Action action, String what) {
+        worker.execute(() -> runLogged(action, what));
+    }
+
+    private void runLogged(Action action, String what) {
+        try {
+            action.run();
+        } catch (IOException | RuntimeException e) {
+            Log.error("Failed to " + what + ": " + e.getMessage());
+        }
+    }
+
+    /** Runs on the agent's thread and waits, so callers see changes in order. */
+    public <T> T call(Callable<T> task) throws IOException {
+        Future<T> future = worker.submit(task);
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException(e.getCause());
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (cgroupWatcher != null) {
+            cgroupWatcher.close();
+        }
+        if (policyWatcher != null) {
+            policyWatcher.close();
+        }
+        worker.shutdownNow();
+        AgentPidFile.release(datapath.runtimeDirectory());
+    }
+}

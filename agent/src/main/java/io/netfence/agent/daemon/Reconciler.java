@@ -1,0 +1,216 @@
+package io.netfence.agent.daemon;
+
+import io.netfence.agent.cgroup.Cgroup;
+import io.netfence.agent.cgroup.CgroupException;
+import io.netfence.agent.cgroup.CgroupFs;
+import io.netfence.agent.config.PolicySpec;
+import io.netfence.agent.datapath.AppliedPolicy;
+import io.netfence.agent.datapath.AttachmentRecord;
+import io.netfence.agent.datapath.Datapath;
+import io.netfence.agent.datapath.abi.CgroupPolicy;
+import io.netfence.agent.datapath.abi.RulesetInfo;
+import io.netfence.agent.policy.Policy;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Keeps the kernel in line with the policy files: every cgroup a policy targets points at that
+ * policy's rulesets, and no other cgroup carries the agent's programs. One policy's rulesets are
+ * written once and shared by all its cgroups; a changed policy gets new rulesets, every cgroup
+ * is re-pointed in one storage write each, and only then are the old ones deleted. Not thread
+ * safe: the agent calls it from one thread.
+ */
+final class Reconciler {
+    /** The slot of a cgroup that matches more policies than it can hold: it denies everything. */
+    private static final AppliedPolicy DENY_ALL = new AppliedPolicy("(deny-all)", 0, 0, 0, false);
+
+    private final Datapath datapath;
+    private final CgroupFs cgroups;
+    private final CgroupTree tree;
+    private final long owner = RulesetInfo.AGENT_OWNER | ProcessHandle.current().pid();
+    private List<PolicySpec> specs = List.of();
+    private final Map<String, AppliedPolicy> applied = new HashMap<>();
+    private final Map<String, Policy> appliedContent = new HashMap<>();
+    private final Map<String, Integer> policyIds = new HashMap<>();
+    private final Map<Long, Pointed> pointed = new HashMap<>();
+    private final Map<String, String> conflicts = new TreeMap<>();
+
+    /** What a cgroup was last pointed at by this agent. */
+    private record Pointed(String path, List<AppliedPolicy> policies) {}
+
+    Reconciler(Datapath datapath, CgroupFs cgroups) {
+        this.datapath = datapath;
+        this.cgroups = cgroups;
+        this.tree = new CgroupTree(cgroups.mount());
+    }
+
+    CgroupTree tree() {
+        return tree;
+    }
+
+    /**
+     * Makes the specs the policies in force. Writing comes first and is undone on failure (the
+     * old policies then stay in force untouched); pointing cgroups comes second.
+     */
+    void apply(List<PolicySpec> newSpecs) throws IOException {
+        Map<String, AppliedPolicy> fresh = new LinkedHashMap<>();
+        try {
+            for (PolicySpec spec : newSpecs) {
+                Policy current = appliedContent.get(spec.name());
+                if (current == null || !current.equals(spec.policy())) {
+                    fresh.put(spec.name(), datapath.write(spec.policy(), owner, policyId(spec.name())));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            Set<Integer> written = new HashSet<>();
+            fresh.values().forEach(p -> written.addAll(p.rulesets()));
+            datapath.deleteRulesets(written);
+            throw e;
+        }
+        Set<String> names = new HashSet<>();
+        for (PolicySpec spec : newSpecs) {
+            names.add(spec.name());
+            if (fresh.containsKey(spec.name())) {
+                applied.put(spec.name(), fresh.get(spec.name()));
+                appliedContent.put(spec.name(), spec.policy());
+            }
+        }
+        applied.keySet().retainAll(names);
+        appliedContent.keySet().retainAll(names);
+        specs = List.copyOf(newSpecs);
+        reconcileAll();
+        deleteUnusedRulesets();
+    }
+
+    private int policyId(String name) {
+        return policyIds.computeIfAbsent(name, n -> policyIds.size() + 1);
+    }
+
+    /** Points every matching cgroup, and takes the agent off cgroups no policy targets any more. */
+    void reconcileAll() throws IOException {
+        conflicts.clear();
+        Set<String> desired = new HashSet<>();
+        Map<Long, Optional<AttachmentRecord>> attachments = datapath.attachments();
+        for (String path : tree.all()) {
+            if (ensure(path, attachments)) {
+                desired.add(path);
+            }
+        }
+        for (Map.Entry<Long, Optional<AttachmentRecord>> e : attachments.entrySet()) {
+            Optional<AttachmentRecord> record = e.getValue();
+            if (record.isPresent() && record.get().kind() == AttachmentRecord.Kind.AGENT && !desired.contains(record.get().cgroupPath())) {
+                datapath.detach(e.getKey());
+                pointed.remove(e.getKey());
+                Log.info("Released " + record.get().cgroupPath() + ": no policy targets it any more.");
+            }
+        }
+    }
+
+    /** A new cgroup (and what is below it) gets its policies right away. */
+    void cgroupAppeared(String path) throws IOException {
+        Map<Long, Optional<AttachmentRecord>> attachments = datapath.attachments();
+        for (String p : tree.below(tree.directory(path))) {
+            ensure(p, attachments);
+        }
+    }
+
+    /** A removed cgroup's attachment is defunct: release its pins and record. */
+    void cgroupVanished(String path) throws IOException {
+        List<Long> gone = new ArrayList<>();
+        pointed.forEach((id, p) -> {
+            if (p.path().equals(path) || p.path().startsWith(path + "/")) {
+                gone.add(id);
+            }
+        });
+        for (long id : gone) {
+            if (!cgroups.exists(pointed.get(id).path(), id)) {
+                datapath.detach(id);
+                pointed.remove(id);
+            }
+        }
+    }
+
+    /** Points one cgroup at the policies targeting it; returns whether any does. */
+    private boolean ensure(String path, Map<Long, Optional<AttachmentRecord>> attachments) throws IOException {
+        List<PolicySpec> matching = specs.stream().filter(s -> s.target().matches(path)).toList();
+        if (matching.isEmpty()) {
+            return false;
+        }
+        Cgroup cgroup;
+        try {
+            cgroup = cgroups.open(path);
+        } catch (CgroupException e) {
+            return false; // gone again already
+        }
+        Optional<AttachmentRecord> record = attachments.getOrDefault(cgroup.id(), Optional.empty());
+        if (record.isPresent() && record.get().kind() != AttachmentRecord.Kind.AGENT) {
+            conflicts.put(path, "confined by 'netfence " + record.get().kind().name().toLowerCase() + "'; the agent leaves it alone");
+            return true;
+        }
+        List<AppliedPolicy> policies = matching.stream().map(s -> applied.get(s.name())).toList();
+        if (policies.size() > CgroupPolicy.MAX_SLOTS) {
+            conflicts.put(path, matching.size() + " policies target it but a cgroup holds at most " + CgroupPolicy.MAX_SLOTS
+                    + "; all its traffic is denied");
+            policies = List.of(DENY_ALL);
+        }
+        Pointed before = pointed.get(cgroup.id());
+        if (before != null && before.policies().equals(policies)) {
+            return true;
+        }
+        datapath.point(cgroup, policies, AttachmentRecord.of(cgroup, matching.stream().map(PolicySpec::policy).toList(),
+                AttachmentRecord.Kind.AGENT, ProcessHandle.current().pid()));
+        pointed.put(cgroup.id(), new Pointed(path, policies));
+        return true;
+    }
+
+    /** Rulesets of earlier versions (or earlier agents) that no cgroup points at any more. */
+    private void deleteUnusedRulesets() throws IOException {
+        Set<Integer> inUse = new HashSet<>(datapath.referencedRulesets());
+        applied.values().forEach(p -> inUse.addAll(p.rulesets()));
+        Set<Integer> unused = new HashSet<>();
+        for (Map.Entry<Integer, RulesetInfo> e : datapath.rulesets().entrySet()) {
+            if (e.getValue().ownedByAgent() && !inUse.contains(e.getKey())) {
+                unused.add(e.getKey());
+            }
+        }
+        datapath.deleteRulesets(unused);
+    }
+
+    /** Policy name → the cgroups it is in force on. */
+    Map<String, List<String>> matched() {
+        Map<String, List<String>> byPolicy = new TreeMap<>();
+        specs.forEach(s -> byPolicy.put(s.name(), new ArrayList<>()));
+        for (Pointed p : pointed.values()) {
+            for (AppliedPolicy policy : p.policies()) {
+                byPolicy.computeIfPresent(policy.name(), (k, v) -> {
+                    v.add(p.path());
+                    return v;
+                });
+            }
+        }
+        byPolicy.values().forEach(l -> l.sort(null));
+        return byPolicy;
+    }
+
+    List<PolicySpec> specs() {
+        return specs;
+    }
+
+    Map<String, String> conflicts() {
+        return Map.copyOf(conflicts);
+    }
+
+    Map<Integer, String> policyNamesById() {
+        Map<Integer, String> names = new HashMap<>();
+        policyIds.forEach((name, id) -> names.put(id, name));
+        return names;
+    }
+}
