@@ -10,6 +10,8 @@
   hold ADDR PORT         connect, send 'before', then for each stdin line send it and print 'sent LINE'
   connect-from SRC ADDR PORT  TCP connect from source address SRC
   repl                   read probes from stdin, one per line, and answer each
+  watch DENIED ALLOWED SECONDS  connect to loopback DENIED and ALLOWED (port 1) in turn until SECONDS pass or
+                         stdin closes; print 'attempts N denied_allowed N allowed_denied N' (the violations)
 Several probes may be given at once, separated by '+': tcp A 8080 + udp A 5353 x
 """
 import errno
@@ -152,11 +154,41 @@ def main(argv):
         return listen(*args)
     if command == "hold":
         return hold(*args)
+    if command == "watch":
+        return watch(*args)
     if command == "connect-from":
         s = socket.socket(family(args[1]), socket.SOCK_STREAM)
         s.bind((args[0], 0))
         return tcp(args[1], args[2], sock=s)
     raise SystemExit("unknown probe " + command)
+
+
+def watch(denied, allowed, seconds):
+    """Every connect to DENIED must fail with EPERM, every connect to ALLOWED must reach the
+    (closed) port and be refused; anything else is a violation of the policy in force."""
+    attempts = denied_allowed = allowed_denied = 0
+    print("watching", flush=True)
+    deadline = time.time() + float(seconds)
+    stop = os.environ.get("NFT_WATCH_STOP")
+    while time.time() < deadline and not (stop and os.path.exists(stop)):
+        for address, must_be_denied in ((denied, True), (allowed, False)):
+            s = socket.socket()
+            s.settimeout(2)
+            try:
+                s.connect((address, 1))
+                outcome = "connected"
+            except socket.timeout:
+                outcome = "timeout"
+            except OSError as e:
+                outcome = errno.errorcode.get(e.errno, str(e.errno))
+            finally:
+                s.close()
+            attempts += 1
+            if must_be_denied and outcome != "EPERM":
+                denied_allowed += 1
+            if not must_be_denied and outcome == "EPERM":
+                allowed_denied += 1
+    print(f"attempts {attempts} denied_allowed {denied_allowed} allowed_denied {allowed_denied}", flush=True)
 
 
 def repl():

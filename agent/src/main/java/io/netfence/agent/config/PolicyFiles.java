@@ -37,7 +37,16 @@ public final class PolicyFiles {
     private static final Set<String> POLICY_KEYS = new LinkedHashSet<>(List.of("name", "target", "mode", "egress", "ingress"));
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
 
+    /** A file of 100k bad rules should not produce 100k lines: the first ones tell what is wrong. */
+    static final int MAX_ERRORS = 20;
+
     private PolicyFiles() {}
+
+    private static List<String> capped(List<String> errors) {
+        List<String> first = new ArrayList<>(errors.subList(0, MAX_ERRORS));
+        first.add("... and " + (errors.size() - MAX_ERRORS) + " more errors");
+        return first;
+    }
 
     /** Parses the *.yaml and *.yml files of the directories (missing ones are empty). */
     public static List<PolicySpec> load(List<Path> directories) throws PolicyFileException, IOException {
@@ -78,7 +87,7 @@ public final class PolicyFiles {
             errors.addAll(yaml.errors());
         }
         if (!errors.isEmpty()) {
-            throw new PolicyFileException(errors);
+            throw new PolicyFileException(errors.size() <= MAX_ERRORS ? errors : capped(errors));
         }
         return specs;
     }

@@ -51,6 +51,7 @@ public final class Agent implements AutoCloseable {
     public static Agent start(AgentConfig config, CgroupFs cgroups) throws IOException {
         Datapath datapath = Datapath.open(cgroups);
         AgentPidFile.claim(datapath.runtimeDirectory());
+        datapath.keepLoaded();
         Agent agent = new Agent(config, datapath, cgroups);
         try {
             agent.call(() -> {
@@ -187,6 +188,12 @@ public final class Agent implements AutoCloseable {
             policyWatcher.close();
         }
         worker.shutdownNow();
+        try {
+            worker.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        datapath.release();
         AgentPidFile.release(datapath.runtimeDirectory());
     }
 }

@@ -116,9 +116,8 @@ final class Reconciler {
 
     /** A new cgroup (and what is below it) gets its policies right away. */
     void cgroupAppeared(String path) throws IOException {
-        Map<Long, Optional<AttachmentRecord>> attachments = datapath.attachments();
         for (String p : tree.below(tree.directory(path))) {
-            ensure(p, attachments);
+            ensure(p, null);
         }
     }
 
@@ -138,7 +137,11 @@ final class Reconciler {
         }
     }
 
-    /** Points one cgroup at the policies targeting it; returns whether any does. */
+    /**
+     * Points one cgroup at the policies targeting it; returns whether any does.
+     *
+     * @param attachments all attachments, when the caller has them; null to look up this cgroup's
+     */
     private boolean ensure(String path, Map<Long, Optional<AttachmentRecord>> attachments) throws IOException {
         List<PolicySpec> matching = specs.stream().filter(s -> s.target().matches(path)).toList();
         if (matching.isEmpty()) {
@@ -150,7 +153,8 @@ final class Reconciler {
         } catch (CgroupException e) {
             return false; // gone again already
         }
-        Optional<AttachmentRecord> record = attachments.getOrDefault(cgroup.id(), Optional.empty());
+        Optional<AttachmentRecord> record = attachments != null ? attachments.getOrDefault(cgroup.id(), Optional.empty())
+                : datapath.attachment(cgroup.id());
         if (record.isPresent() && record.get().kind() != AttachmentRecord.Kind.AGENT) {
             conflicts.put(path, "confined by 'netfence " + record.get().kind().name().toLowerCase() + "'; the agent leaves it alone");
             return true;

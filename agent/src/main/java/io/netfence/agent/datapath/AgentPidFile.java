@@ -29,6 +29,10 @@ public final class AgentPidFile {
         }
     }
 
+    static boolean runningAgentIsMe(Path runtimeDirectory) {
+        return runningAgent(runtimeDirectory) == ProcessHandle.current().pid();
+    }
+
     public static void claim(Path runtimeDirectory) throws IOException {
         long running = runningAgent(runtimeDirectory);
         if (running != 0 && running != ProcessHandle.current().pid()) {

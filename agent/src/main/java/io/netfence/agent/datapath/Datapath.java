@@ -37,6 +37,8 @@ public final class Datapath {
     private final CgroupFs cgroups;
     private final PinLayout pins;
     private final Path runtime;
+    /** The agent's state, kept open between operations: no CLI unpins anything while an agent runs. */
+    private PinnedState kept;
 
     private Datapath(CgroupFs cgroups, PinLayout pins, Path runtime) {
         this.cgroups = cgroups;
@@ -202,9 +204,33 @@ public final class Datapath {
         T run(PinnedState state) throws IOException;
     }
 
-    /** Runs a change under the host lock, loading the programs first if none are pinned. */
-    private <T> T locked(LockedAction<T> action) throws IOException {
+    /**
+     * For the agent: load the programs now and keep them open for every later operation,
+     * instead of reopening the pins each time. Only valid while this process is the agent.
+     */
+    public synchronized void keepLoaded() throws IOException {
+        if (!AgentPidFile.runningAgentIsMe(runtime)) {
+            throw new IllegalStateException("only the running agent keeps the datapath loaded");
+        }
         try (HostLock lock = HostLock.acquire(runtime)) {
+            kept = PinnedState.openOrLoad(pins);
+        }
+    }
+
+    /** Closes what {@link #keepLoaded()} kept open; the pins, and so enforcement, stay. */
+    public synchronized void release() {
+        if (kept != null) {
+            kept.close();
+            kept = null;
+        }
+    }
+
+    /** Runs a change under the host lock, loading the programs first if none are pinned. */
+    private synchronized <T> T locked(LockedAction<T> action) throws IOException {
+        try (HostLock lock = HostLock.acquire(runtime)) {
+            if (kept != null) {
+                return action.run(kept);
+            }
             try (PinnedState state = PinnedState.openOrLoad(pins)) {
                 return action.run(state);
             } finally {
@@ -214,7 +240,10 @@ public final class Datapath {
     }
 
     /** Runs under the host lock if netfence's state is pinned; otherwise there is nothing to see. */
-    private <T> T ifLoaded(LockedAction<T> action, T whenNothingIsLoaded) throws IOException {
+    private synchronized <T> T ifLoaded(LockedAction<T> action, T whenNothingIsLoaded) throws IOException {
+        if (kept != null) {
+            return locked(action);
+        }
         try (HostLock lock = HostLock.acquire(runtime)) {
             if (!PinnedState.isPinned(pins)) {
                 return whenNothingIsLoaded;
@@ -225,6 +254,11 @@ public final class Datapath {
                 removeIfUnused();
             }
         }
+    }
+
+    /** The record of one cgroup netfence is attached to, if any. */
+    public Optional<AttachmentRecord> attachment(long cgroupId) throws IOException {
+        return Files.isDirectory(pins.cgroup(cgroupId)) ? AttachmentRecord.load(runtime, cgroupId) : Optional.empty();
     }
 
     private void removeIfUnused() throws IOException {
