@@ -248,6 +248,24 @@ class AgentKernelTest {
     }
 
     @Test
+    void waitInAServicesCgroupReturnsOnceTheAgentConfinedIt() {
+        agent.writePolicy("svc.yaml", policy("svc", cgroups.root() + "/svc-*", "deny 127.0.0.2"));
+        agent.start();
+        String cgroup = cgroups.create("svc-1");
+        String untargeted = cgroups.create("other");
+
+        // as systemd's ExecStartPre would: netfence runs inside the unit's cgroup, then the service does
+        Result waited = cgroups.run(cgroup, List.of("/bin/sh", "-c", String.join(" ", Netfence.command("wait", "--timeout", "10"))
+                + " && exec " + String.join(" ", io.netfence.vmtests.fixtures.Probe.command("tcp", "127.0.0.2", "1"))));
+        assertEquals(0, waited.exitCode(), waited.toString());
+        assertEquals("error EPERM", waited.stdout().strip(), "the service's first connect is already policed");
+
+        Result timedOut = cgroups.run(untargeted, Netfence.command("wait", "--timeout", "0.5"));
+        assertEquals(1, timedOut.exitCode(), timedOut.toString());
+        assertTrue(timedOut.stderr().contains("is not enforced after 0.5 s"), timedOut.stderr());
+    }
+
+    @Test
     void aRemovedCgroupIsReleased() {
         String cgroup = cgroups.create("gone");
         agent.writePolicy("gone.yaml", policy("gone", cgroups.root() + "/gone*", "deny 127.0.0.2"));

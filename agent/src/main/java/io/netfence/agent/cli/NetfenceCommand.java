@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
         description = "Decide in the kernel what network traffic a command or a cgroup may send and receive.",
         synopsisSubcommandLabel = "COMMAND",
         subcommands = {RunCommand.class, AttachCommand.class, DetachCommand.class, ListCommand.class, AgentCommand.class,
-            StatusCommand.class, PoliciesCommand.class, ApplyCommand.class, DeleteCommand.class},
+            StatusCommand.class, PoliciesCommand.class, ApplyCommand.class, DeleteCommand.class, WaitCommand.class},
         footer = {"",
                 "RULE is PREFIX[:PORT[-PORT]][/PROTO]: 198.18.0.0/15, 198.18.0.2:443/tcp, [fd00::2]:53/udp,",
                 "10.0.0.0/8:1000-2000, or a keyword: any, localhost, link-local, multicast.",

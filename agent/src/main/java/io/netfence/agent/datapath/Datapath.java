@@ -256,6 +256,11 @@ public final class Datapath {
         }
     }
 
+    /** Whether every hook is attached to the cgroup and a policy is written: nothing runs unconfined there. */
+    public boolean enforced(long cgroupId) throws IOException {
+        return Files.exists(pins.link(cgroupId, Hook.SKB_INGRESS)) && !policy(cgroupId).isEmpty();
+    }
+
     /** The record of one cgroup netfence is attached to, if any. */
     public Optional<AttachmentRecord> attachment(long cgroupId) throws IOException {
         return Files.isDirectory(pins.cgroup(cgroupId)) ? AttachmentRecord.load(runtime, cgroupId) : Optional.empty();

@@ -1,0 +1,49 @@
+package io.netfence.agent.cli;
+
+import io.netfence.agent.cgroup.Cgroup;
+import io.netfence.agent.cgroup.CgroupFs;
+import io.netfence.agent.datapath.Datapath;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "wait", mixinStandardHelpOptions = true,
+        description = {"Wait until netfence enforces a policy on the cgroup this command runs in (or --cgroup), then exit 0; "
+                + "exit 1 after the timeout. As a systemd unit's ExecStartPre it leaves no window: the service's own "
+                + "processes start only once their cgroup is confined, and a unit the agent does not confine fails to start.",
+                "", "  # /etc/systemd/system/payments.service.d/netfence.conf",
+                "  [Service]",
+                "  ExecStartPre=/usr/local/bin/netfence wait --timeout 30"})
+public final class WaitCommand implements Callable<Integer> {
+    private static final long POLL_MILLIS = 5;
+
+    @Option(names = "--cgroup", paramLabel = "PATH", description = "The cgroup to wait for (default: the one this command runs in).")
+    String cgroupPath;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Give up after this long (default: ${DEFAULT-VALUE}).")
+    double timeoutSeconds = 30;
+
+    @Mixin
+    VerboseOption verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        CgroupFs cgroups = Preflight.check();
+        String path = cgroupPath != null ? cgroupPath : cgroups.cgroupOf(ProcessHandle.current().pid());
+        Cgroup cgroup = cgroups.open(path);
+        Datapath datapath = Datapath.open(cgroups);
+        long deadline = System.nanoTime() + (long) (timeoutSeconds * 1e9);
+        while (true) {
+            if (datapath.enforced(cgroup.id())) {
+                return ExitCodes.OK;
+            }
+            if (System.nanoTime() > deadline) {
+                System.err.println("netfence: cgroup " + cgroup.path() + " is not enforced after " + timeoutSeconds
+                        + " s (is the agent running, and does a policy target it?)");
+                return ExitCodes.INTERNAL;
+            }
+            Thread.sleep(POLL_MILLIS);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.netfence.agent.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The config and policies the repository ships are valid, so the README's commands work. */
+class ShippedFilesTest {
+    private static final Path ROOT = Path.of("..");
+
+    @Test
+    void bundledConfigAndDefaultPolicyLoad() throws Exception {
+        AgentConfig config = AgentConfig.load(ROOT.resolve("dist/netfence.yaml"));
+        assertEquals(ROOT.resolve("dist/policies.d").toAbsolutePath().normalize(), config.policiesDir());
+        assertEquals(":9464", config.metricsListen());
+        List<PolicySpec> specs = PolicyFiles.load(List.of(config.policiesDir()));
+        assertEquals(List.of("sandbox"), specs.stream().map(PolicySpec::name).toList());
+        assertTrue(specs.get(0).target().matches("/netfence-sandbox.slice/job-1"));
+    }
+
+    @Test
+    void examplePolicyFilesLoad() throws Exception {
+        Path examples = ROOT.resolve("examples");
+        assertTrue(Files.isDirectory(examples));
+        assertEquals(List.of("payments", "batch-audit"), PolicyFiles.load(List.of(examples)).stream().map(PolicySpec::name).toList());
+    }
+}
