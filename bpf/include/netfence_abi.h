@@ -164,8 +164,11 @@ struct nf_flow {
  * Per-cgroup, per-CPU counters: BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE keyed by cgroup id. Summed
  * over CPUs they are exact; they live as long as the cgroup has netfence programs attached.
  *   *_packets/_bytes  indexed by enum nf_direction, counted by cgroup_skb programs
- *   denied_calls      indexed by hook - 1 for NF_HOOK_CONNECT and NF_HOOK_SENDMSG
- *   denials           every denial on this CPU; the first NF_RECENT_MAX are kept in recent[]
+ *   *_calls           indexed by hook - 1 for NF_HOOK_CONNECT and NF_HOOK_SENDMSG
+ *   denials           every denial (audited ones too) on this CPU; the first NF_RECENT_MAX are
+ *                     kept in recent[]
+ *   audited_*         would-be denials of policies in audit mode, which let the traffic pass
+ *                     (they are counted as allowed too)
  */
 struct nf_cg_stats {
 	__u64 allowed_packets[2];
@@ -175,6 +178,53 @@ struct nf_cg_stats {
 	__u64 denied_calls[2];
 	__u64 denials;
 	struct nf_flow recent[NF_RECENT_MAX];
+	__u64 audited_packets[2];
+	__u64 audited_calls[2];
+};
+
+/*
+ * A denial as the agent receives it from nf_events (BPF_MAP_TYPE_RINGBUF). At most one event per
+ * cgroup and flow is sent per NF_EVENT_INTERVAL_NS; the next one says how many were left out.
+ *   timestamp_ns  bpf_ktime_get_ns(): CLOCK_MONOTONIC
+ *   cgroup_id     the cgroup of the denied process (connect/sendmsg) or socket (packets)
+ *   pid, comm     the process; 0 and empty at packet hooks, which run without process context
+ *   policy_id     the first slot's policy that denied
+ *   suppressed    events for this cgroup and flow the rate limit left out since the last one
+ *   audit         1 when only audit-mode policies denied: the traffic passed
+ */
+struct nf_event {
+	__u64 timestamp_ns;
+	__u64 cgroup_id;
+	__u32 pid;
+	__u32 policy_id;
+	__u32 suppressed;
+	__u8 audit;
+	__u8 direction;		/* enum nf_direction */
+	__u8 pad[2];
+	char comm[16];
+	struct nf_flow flow;
+};
+
+#define NF_EVENT_INTERVAL_NS 1000000000ULL
+
+/* Key of nf_ratelimit (LRU hash): one cgroup's flow. */
+struct nf_ratelimit_key {
+	__u64 cgroup_id;
+	struct nf_flow flow;
+};
+
+struct nf_ratelimit_value {
+	__u64 last_sent_ns;
+	__u32 suppressed;
+	__u32 pad;
+};
+
+/* Indexes of nf_counters (per-CPU array of __u64): what became of each denial's event. */
+enum nf_counter {
+	NF_COUNTER_EVENTS_SENT = 0,
+	NF_COUNTER_EVENTS_SUPPRESSED = 1,	/* left out by the rate limit (counted in a later event) */
+	NF_COUNTER_EVENTS_LOST = 2,		/* the ring buffer was full */
+	NF_COUNTERS = 3,
 };
 
 /*
@@ -205,7 +255,10 @@ _Static_assert(sizeof(struct nf_portlist) == 264, "nf_portlist is frozen in ABI 
 _Static_assert(sizeof(struct nf_policy_slot) == 16, "nf_policy_slot is frozen in ABI v1");
 _Static_assert(sizeof(struct nf_cg_policy) == 72, "nf_cg_policy is frozen in ABI v1");
 _Static_assert(sizeof(struct nf_flow) == 24, "nf_flow is frozen in ABI v1");
-_Static_assert(sizeof(struct nf_cg_stats) == 184, "nf_cg_stats is frozen in ABI v1");
+_Static_assert(sizeof(struct nf_cg_stats) == 216, "nf_cg_stats is frozen in ABI v1");
+_Static_assert(sizeof(struct nf_event) == 72, "nf_event is frozen in ABI v1");
+_Static_assert(sizeof(struct nf_ratelimit_key) == 32, "nf_ratelimit_key is frozen in ABI v1");
+_Static_assert(sizeof(struct nf_ratelimit_value) == 16, "nf_ratelimit_value is frozen in ABI v1");
 _Static_assert(sizeof(struct nf_ruleset_info) == 16, "nf_ruleset_info is frozen in ABI v1");
 _Static_assert(sizeof(struct nf_meta) == 40, "nf_meta is frozen in ABI v1");
 

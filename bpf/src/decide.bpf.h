@@ -72,26 +72,92 @@ static __always_inline int nf_decide(__u32 ruleset, const struct nf_flow *flow)
 
 static __always_inline void nf_record_denial(struct nf_cg_stats *stats, const struct nf_flow *flow)
 {
-	__u64 seen = __sync_fetch_and_add(&stats->denials, 1);
+	__u64 seen = stats->denials;
 
+	__sync_fetch_and_add(&stats->denials, 1);
 	/* per-CPU storage: slots are only raced by a softirq nesting on this CPU, which is harmless */
 	if (seen < NF_RECENT_MAX)
 		__builtin_memcpy(&stats->recent[seen], flow, sizeof(*flow));
 }
 
+static __always_inline void nf_count(__u32 counter)
+{
+	__u64 *value = bpf_map_lookup_elem(&nf_counters, &counter);
+
+	if (value)
+		__sync_fetch_and_add(value, 1);
+}
+
+/* Sends an event for a denial unless one went out for this cgroup and flow within the interval. */
+static __always_inline void nf_emit(const struct nf_flow *flow, int direction, __u64 cgroup_id, __u32 policy_id,
+				    int audit, int has_process)
+{
+	struct nf_ratelimit_key key = { .cgroup_id = cgroup_id };
+	struct nf_ratelimit_value fresh = {};
+	struct nf_ratelimit_value *seen;
+	struct nf_event *event;
+	__u64 now = bpf_ktime_get_ns();
+	__u32 suppressed = 0;
+
+	__builtin_memcpy(&key.flow, flow, sizeof(key.flow));
+	seen = bpf_map_lookup_elem(&nf_ratelimit, &key);
+	if (seen) {
+		if (now - seen->last_sent_ns < NF_EVENT_INTERVAL_NS) {
+			__sync_fetch_and_add(&seen->suppressed, 1);
+			nf_count(NF_COUNTER_EVENTS_SUPPRESSED);
+			return;
+		}
+		/* read, then subtract what was read: XADD without fetch works on every supported kernel */
+		suppressed = seen->suppressed;
+		__sync_fetch_and_add(&seen->suppressed, -suppressed);
+		seen->last_sent_ns = now;
+	} else {
+		fresh.last_sent_ns = now;
+		bpf_map_update_elem(&nf_ratelimit, &key, &fresh, BPF_ANY);
+	}
+
+	event = bpf_ringbuf_reserve(&nf_events, sizeof(*event), 0);
+	if (!event) {
+		nf_count(NF_COUNTER_EVENTS_LOST);
+		return;
+	}
+	event->timestamp_ns = now;
+	event->cgroup_id = cgroup_id;
+	event->policy_id = policy_id;
+	event->suppressed = suppressed;
+	event->audit = audit;
+	event->direction = direction;
+	event->pad[0] = 0;
+	event->pad[1] = 0;
+	if (has_process) {
+		event->pid = bpf_get_current_pid_tgid() >> 32;
+		bpf_get_current_comm(event->comm, sizeof(event->comm));
+	} else {
+		event->pid = 0;
+		__builtin_memset(event->comm, 0, sizeof(event->comm));
+	}
+	__builtin_memcpy(&event->flow, flow, sizeof(event->flow));
+	/* no wakeup: the agent polls the ring, so producers never pay for waking it */
+	bpf_ringbuf_submit(event, BPF_RB_NO_WAKEUP);
+	nf_count(NF_COUNTER_EVENTS_SENT);
+}
+
 /*
  * Decide for the cgroup this program is attached to: every policy slot must allow. A slot in
- * audit mode that denies is counted like a denial but lets the traffic pass.
+ * audit mode that denies is counted and reported but lets the traffic pass.
  */
-static __always_inline int nf_judge(int direction, const struct nf_flow *flow, __u64 bytes)
+static __always_inline int nf_judge(int direction, const struct nf_flow *flow, __u64 bytes, __u64 cgroup_id,
+				    int has_process)
 {
 	struct nf_cg_policy *policy = bpf_get_local_storage(&nf_cg_policy, 0);
 	struct nf_cg_stats *stats = bpf_get_local_storage(&nf_cg_stats, 0);
 	int is_packet = flow->hook == NF_HOOK_EGRESS || flow->hook == NF_HOOK_INGRESS;
 	int d = direction == NF_DIR_EGRESS ? NF_DIR_EGRESS : NF_DIR_INGRESS;
+	int call = flow->hook == NF_HOOK_CONNECT ? 0 : 1;
 	__u32 slots = policy->slots;
 	int denied = slots == 0; /* nothing written yet: fail closed */
 	int audited = 0;
+	__u32 denying_policy = 0;
 	__u32 i;
 
 	for (i = 0; i < NF_POLICY_SLOTS; i++) {
@@ -103,16 +169,29 @@ static __always_inline int nf_judge(int direction, const struct nf_flow *flow, _
 		ruleset = direction == NF_DIR_EGRESS ? slot->egress_ruleset : slot->ingress_ruleset;
 		if (nf_decide(ruleset, flow) == NF_ALLOW)
 			continue;
-		if (slot->flags & NF_POLICY_AUDIT)
+		if (!denied && !audited)
+			denying_policy = slot->policy_id;
+		if (slot->flags & NF_POLICY_AUDIT) {
 			audited = 1;
-		else
+		} else {
+			if (!denied)
+				denying_policy = slot->policy_id;
 			denied = 1;
+		}
 	}
 
-	if (!denied && !audited) {
+	if (!denied) {
 		if (is_packet) {
 			__sync_fetch_and_add(&stats->allowed_packets[d], 1);
 			__sync_fetch_and_add(&stats->allowed_bytes[d], bytes);
+			if (audited)
+				__sync_fetch_and_add(&stats->audited_packets[d], 1);
+		} else if (audited) {
+			__sync_fetch_and_add(&stats->audited_calls[call], 1);
+		}
+		if (audited) {
+			nf_record_denial(stats, flow);
+			nf_emit(flow, d, cgroup_id, denying_policy, 1, has_process);
 		}
 		return NF_ALLOW;
 	}
@@ -120,10 +199,11 @@ static __always_inline int nf_judge(int direction, const struct nf_flow *flow, _
 		__sync_fetch_and_add(&stats->denied_packets[d], 1);
 		__sync_fetch_and_add(&stats->denied_bytes[d], bytes);
 	} else {
-		__sync_fetch_and_add(&stats->denied_calls[flow->hook == NF_HOOK_CONNECT ? 0 : 1], 1);
+		__sync_fetch_and_add(&stats->denied_calls[call], 1);
 	}
 	nf_record_denial(stats, flow);
-	return denied ? NF_DENY : NF_ALLOW;
+	nf_emit(flow, d, cgroup_id, denying_policy, 0, has_process);
+	return NF_DENY;
 }
 
 #endif /* __NETFENCE_DECIDE_BPF_H */

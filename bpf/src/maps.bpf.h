@@ -46,6 +46,27 @@ struct {
 	__type(value, struct nf_ruleset_info);
 } nf_rulesets SEC(".maps");
 
+/* Denial events for the agent; 16 MiB hold about 190k events. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 16 * 1024 * 1024);
+} nf_events SEC(".maps");
+
+/* The rate limit's memory of recent denials; the least recently denied flows are forgotten. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct nf_ratelimit_key);
+	__type(value, struct nf_ratelimit_value);
+} nf_ratelimit SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, NF_COUNTERS);
+	__type(key, __u32);
+	__type(value, __u64);
+} nf_counters SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);

@@ -37,7 +37,7 @@ static __always_inline int nf_sock_addr4(struct bpf_sock_addr *ctx, __u8 hook)
 	__builtin_memcpy(flow.addr, &ip4, 4);
 	flow.port = bpf_ntohs(ctx->user_port);
 	flow.protocol = ctx->protocol;
-	return nf_judge(NF_DIR_EGRESS, &flow, 0);
+	return nf_judge(NF_DIR_EGRESS, &flow, 0, bpf_get_current_cgroup_id(), 1);
 }
 
 static __always_inline int nf_sock_addr6(struct bpf_sock_addr *ctx, __u8 hook)
@@ -52,7 +52,7 @@ static __always_inline int nf_sock_addr6(struct bpf_sock_addr *ctx, __u8 hook)
 	nf_flow_from_ip6(&flow, ip6);
 	flow.port = bpf_ntohs(ctx->user_port);
 	flow.protocol = ctx->protocol;
-	return nf_judge(NF_DIR_EGRESS, &flow, 0);
+	return nf_judge(NF_DIR_EGRESS, &flow, 0, bpf_get_current_cgroup_id(), 1);
 }
 
 SEC("cgroup/connect4")
@@ -151,7 +151,7 @@ static __always_inline int nf_skb(struct __sk_buff *skb, int direction)
 		return NF_ALLOW; /* not IP: nothing a policy speaks of */
 	if (parsed)
 		return NF_DENY; /* an IP packet too short to parse cannot be judged: refuse it */
-	return nf_judge(direction, &flow, skb->len);
+	return nf_judge(direction, &flow, skb->len, bpf_skb_cgroup_id(skb), 0);
 }
 
 SEC("cgroup_skb/egress")

@@ -46,6 +46,35 @@ public final class ApiClient {
         return send("POST", path, source, body);
     }
 
+    /** GETs a streaming endpoint and hands each body line over until the agent closes it. */
+    public void stream(String path, java.util.function.Consumer<String> line) throws IOException {
+        if (!Files.exists(socket)) {
+            throw new NoAgentException("no netfence agent is running (no socket at " + socket + "; start it with 'netfence agent')");
+        }
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            try {
+                channel.connect(UnixDomainSocketAddress.of(socket));
+            } catch (IOException e) {
+                throw new NoAgentException("no netfence agent is running (" + socket + ": " + e.getMessage() + ")");
+            }
+            channel.write(ByteBuffer.wrap(("GET " + path + " HTTP/1.1\r\nHost: netfence\r\n\r\n").getBytes(StandardCharsets.UTF_8)));
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(Channels.newInputStream(channel),
+                    StandardCharsets.UTF_8));
+            String status = in.readLine();
+            if (status == null || !status.startsWith("HTTP/1.1 200")) {
+                throw new IOException("the agent answered " + status);
+            }
+            for (String header = in.readLine(); header != null && !header.isEmpty(); header = in.readLine()) {
+                // headers: nothing to act on
+            }
+            for (String l = in.readLine(); l != null; l = in.readLine()) {
+                if (!l.isBlank()) {
+                    line.accept(l);
+                }
+            }
+        }
+    }
+
     public static String segment(String text) {
         return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
     }

@@ -6,6 +6,13 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -19,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 /** Routes one HTTP request to {@link ApiRoutes}; answers JSON and closes. */
 final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final String POLICIES = "/v1/policies";
+    private static final String EVENTS = "/v1/events";
     private final ApiRoutes routes;
 
     ApiHandler(ApiRoutes routes) {
@@ -27,6 +35,10 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (isRoot(ctx) && request.method().equals(HttpMethod.GET) && request.uri().startsWith(EVENTS)) {
+            streamEvents(ctx, new QueryStringDecoder(request.uri()));
+            return;
+        }
         ApiResponse response;
         try {
             response = isRoot(ctx) ? route(request) : ApiResponse.error(403, "the netfence API is for root only");
@@ -39,6 +51,39 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         http.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
         http.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
         ctx.writeAndFlush(http).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /**
+     * GET /v1/events[?follow=1][&policy=NAME]: JSON lines, the recent ones, or with follow the
+     * live ones until the client goes. The body ends when the connection closes.
+     */
+    private void streamEvents(ChannelHandlerContext ctx, QueryStringDecoder query) {
+        String policy = query.parameters().getOrDefault("policy", List.of("")).get(0);
+        boolean follow = query.parameters().containsKey("follow");
+        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        head.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/x-ndjson");
+        head.headers().set(HttpHeaderNames.CONNECTION, "close");
+        ctx.write(head);
+        Predicate<Map<String, Object>> wanted = e -> policy.isEmpty() || policy.equals(e.get("policy"));
+        if (!follow) {
+            StringBuilder body = new StringBuilder();
+            routes.events().recent().stream().filter(wanted).forEach(e -> body.append(Json.write(e)).append('\n'));
+            ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(body, StandardCharsets.UTF_8)))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        ctx.flush();
+        Runnable unsubscribe = routes.events().subscribe(e -> {
+            if (!wanted.test(e)) {
+                return;
+            }
+            if (!ctx.channel().isWritable()) {
+                ctx.close(); // a reader that cannot keep up is cut off, never the event pump
+                return;
+            }
+            ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(Json.write(e) + "\n", StandardCharsets.UTF_8)));
+        });
+        ctx.channel().closeFuture().addListener(f -> unsubscribe.run());
     }
 
     private static boolean isRoot(ChannelHandlerContext ctx) {

@@ -13,6 +13,8 @@ public interface ApiRoutes {
 
     ApiResponse delete(String name);
 
+    EventSource events();
+
     default ApiResponse notFound(String method, String path) {
         return ApiResponse.error(404, "no such endpoint: " + method + " " + path);
     }

@@ -18,13 +18,15 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * api_policies_dir: /var/lib/netfence/policies.d  # policies added with 'netfence apply'
  * socket: /run/netfence/netfence.sock             # the control API (root only)
  * metrics_listen: ":9464"                         # Prometheus /metrics; "" turns it off
+ * events_file: /var/log/netfence/events.jsonl     # denial events as JSON lines; unset: none
  * </pre>
  */
-public record AgentConfig(Path policiesDir, Path apiPoliciesDir, Path socket, String metricsListen) {
+public record AgentConfig(Path policiesDir, Path apiPoliciesDir, Path socket, String metricsListen, Path eventsFile) {
     public static final Path DEFAULT_FILE = Path.of("/etc/netfence/netfence.yaml");
     public static final AgentConfig DEFAULTS = new AgentConfig(Path.of("/etc/netfence/policies.d"),
-            Path.of("/var/lib/netfence/policies.d"), Path.of("/run/netfence/netfence.sock"), ":9464");
-    private static final Set<String> KEYS = new LinkedHashSet<>(List.of("policies_dir", "api_policies_dir", "socket", "metrics_listen"));
+            Path.of("/var/lib/netfence/policies.d"), Path.of("/run/netfence/netfence.sock"), ":9464", null);
+    private static final Set<String> KEYS = new LinkedHashSet<>(List.of("policies_dir", "api_policies_dir", "socket", "metrics_listen",
+            "events_file"));
 
     public List<Path> policyDirectories() {
         return List.of(policiesDir, apiPoliciesDir);
@@ -51,7 +53,8 @@ public record AgentConfig(Path policiesDir, Path apiPoliciesDir, Path socket, St
                         path(yaml, e.get("api_policies_dir"), base).orElse(DEFAULTS.apiPoliciesDir),
                         path(yaml, e.get("socket"), base).orElse(DEFAULTS.socket),
                         e.containsKey("metrics_listen") ? yaml.scalar(e.get("metrics_listen"), "'metrics_listen'").orElse("")
-                                : DEFAULTS.metricsListen);
+                                : DEFAULTS.metricsListen,
+                        path(yaml, e.get("events_file"), base).orElse(null));
             }
         }
         if (!yaml.errors().isEmpty()) {

@@ -6,6 +6,10 @@ import io.netfence.agent.config.PolicyFileException;
 import io.netfence.agent.config.PolicyFiles;
 import io.netfence.agent.config.PolicySpec;
 import io.netfence.agent.datapath.AgentPidFile;
+import io.netfence.agent.daemon.events.EventHub;
+import io.netfence.agent.daemon.events.EventPump;
+import io.netfence.agent.daemon.metrics.MetricsServer;
+import io.netfence.agent.daemon.metrics.NetfenceMetrics;
 import io.netfence.agent.datapath.Datapath;
 import java.io.IOException;
 import java.time.Instant;
@@ -35,6 +39,12 @@ public final class Agent implements AutoCloseable {
     private volatile ReloadResult lastReload;
     private PolicyDirectoryWatcher policyWatcher;
     private CgroupWatcher cgroupWatcher;
+    private EventHub events;
+    private EventPump pump;
+    private MetricsServer metricsServer;
+    private final java.util.concurrent.atomic.AtomicLong reloadsOk = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong reloadsRejected = new java.util.concurrent.atomic.AtomicLong();
+    private volatile Map<Integer, String> policyNames = Map.of();
 
     private Agent(AgentConfig config, Datapath datapath, CgroupFs cgroups) {
         this.config = config;
@@ -58,6 +68,13 @@ public final class Agent implements AutoCloseable {
                 agent.reloadNow();
                 return null;
             });
+            agent.events = new EventHub(config.eventsFile());
+            EventNames names = new EventNames(datapath, agent.reconciler.tree(), () -> agent.policyNames, n -> agent.pump.wallClock(n));
+            agent.pump = new EventPump(datapath.openEvents(), agent.events, names.resolver());
+            if (!config.metricsListen().isEmpty()) {
+                NetfenceMetrics metrics = new NetfenceMetrics(new AgentScrapeSource(agent, datapath), version());
+                agent.metricsServer = MetricsServer.start(config.metricsListen(), metrics.registry());
+            }
             agent.policyWatcher = new PolicyDirectoryWatcher(config.policyDirectories(), agent::reload);
             agent.cgroupWatcher = new CgroupWatcher(agent.reconciler.tree(), new CgroupWatcher.Listener() {
                 @Override
@@ -114,6 +131,7 @@ public final class Agent implements AutoCloseable {
             e.errors().forEach(error -> Log.error(error));
             Log.error("Policy files rejected (" + e.errors().size() + " errors); the policies in force stay in force.");
             lastReload = new ReloadResult(Instant.now(), false, e.errors());
+            reloadsRejected.incrementAndGet();
             return;
         }
         try {
@@ -121,9 +139,12 @@ public final class Agent implements AutoCloseable {
         } catch (IOException | IllegalArgumentException e) {
             Log.error("Policies not applied: " + e.getMessage() + "; the policies in force stay in force.");
             lastReload = new ReloadResult(Instant.now(), false, List.of(e.getMessage()));
+            reloadsRejected.incrementAndGet();
             return;
         }
+        policyNames = reconciler.policyNamesById();
         lastReload = new ReloadResult(Instant.now(), true, List.of());
+        reloadsOk.incrementAndGet();
         Log.info("Applied " + specs.size() + " policies: " + reconciler.matched());
     }
 
@@ -140,8 +161,30 @@ public final class Agent implements AutoCloseable {
         return call(() -> new AgentStatus(reconciler.specs(), reconciler.matched(), reconciler.conflicts(), lastReload, started));
     }
 
-    public Map<Integer, String> policyNamesById() throws IOException {
-        return call(reconciler::policyNamesById);
+    public Map<Integer, String> policyNamesById() {
+        return policyNames;
+    }
+
+    public EventHub events() {
+        return events;
+    }
+
+    long eventsPending() {
+        return pump == null ? 0 : pump.pendingBytes();
+    }
+
+    long reloads(boolean ok) {
+        return ok ? reloadsOk.get() : reloadsRejected.get();
+    }
+
+    /** The metrics server's port (0 when metrics are off), for tests that ask for port 0. */
+    public int metricsPort() {
+        return metricsServer == null ? 0 : metricsServer.port();
+    }
+
+    static String version() {
+        String version = Agent.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
     }
 
     private interface Action {
@@ -181,6 +224,15 @@ public final class Agent implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (metricsServer != null) {
+            metricsServer.close();
+        }
+        if (pump != null) {
+            pump.close();
+        }
+        if (events != null) {
+            events.close();
+        }
         if (cgroupWatcher != null) {
             cgroupWatcher.close();
         }

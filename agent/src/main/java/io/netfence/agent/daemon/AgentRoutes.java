@@ -32,6 +32,21 @@ final class AgentRoutes implements ApiRoutes {
     }
 
     @Override
+    public io.netfence.agent.api.EventSource events() {
+        return new io.netfence.agent.api.EventSource() {
+            @Override
+            public List<Map<String, Object>> recent() {
+                return agent.events().recent().stream().map(e -> e.json()).toList();
+            }
+
+            @Override
+            public Runnable subscribe(java.util.function.Consumer<Map<String, Object>> consumer) {
+                return agent.events().subscribe(e -> consumer.accept(e.json()));
+            }
+        };
+    }
+
+    @Override
     public ApiResponse health() {
         ReloadResult reload = agent.lastReload();
         Map<String, Object> body = new LinkedHashMap<>();

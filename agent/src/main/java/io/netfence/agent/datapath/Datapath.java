@@ -261,6 +261,56 @@ public final class Datapath {
         return Files.exists(pins.link(cgroupId, Hook.SKB_INGRESS)) && !policy(cgroupId).isEmpty();
     }
 
+    /** Maps the events ring for the agent, its only reader. */
+    public synchronized io.netfence.loader.RingBufferReader openEvents() throws IOException {
+        if (kept == null) {
+            throw new IllegalStateException("only the agent reads events");
+        }
+        return io.netfence.loader.RingBufferReader.open(kept.events);
+    }
+
+    /** nf_counters summed over CPUs, indexed by Abi.COUNTER_*. */
+    public long[] eventCounters() throws IOException {
+        return ifLoaded(state -> {
+            long[] totals = new long[Abi.COUNTERS];
+            for (int i = 0; i < Abi.COUNTERS; i++) {
+                byte[] key = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.nativeOrder()).putInt(i).array();
+                byte[] perCpu = state.counters.lookup(key).orElse(new byte[0]);
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(perCpu).order(java.nio.ByteOrder.nativeOrder());
+                while (b.remaining() >= 8) {
+                    totals[i] += b.getLong();
+                }
+            }
+            return totals;
+        }, new long[Abi.COUNTERS]);
+    }
+
+    /** The counters of every cgroup netfence is attached to. */
+    public Map<Long, CgroupStats> allStats() throws IOException {
+        return ifLoaded(state -> {
+            Map<Long, CgroupStats> all = new java.util.HashMap<>();
+            for (long id : attachedIds()) {
+                state.cgroupStats.lookup(CgroupKey.encode(id)).ifPresent(v -> all.put(id, CgroupStats.sumPerCpu(v)));
+            }
+            return all;
+        }, Map.of());
+    }
+
+    /** How full the rule maps are: entries in use and capacity, for nf_rules and nf_portlists. */
+    public record MapFill(long ruleEntries, long ruleCapacity, long portLists, long portListCapacity) {}
+
+    public MapFill mapFill() throws IOException {
+        return ifLoaded(state -> {
+            long entries = 0;
+            long lists = 0;
+            for (RulesetInfo info : new RulesetStore(state, runtime).registered().values()) {
+                entries += info.entries();
+                lists += info.portLists();
+            }
+            return new MapFill(entries, state.rules.maxEntries(), lists, state.portLists.maxEntries());
+        }, new MapFill(0, 0, 0, 0));
+    }
+
     /** The record of one cgroup netfence is attached to, if any. */
     public Optional<AttachmentRecord> attachment(long cgroupId) throws IOException {
         return Files.isDirectory(pins.cgroup(cgroupId)) ? AttachmentRecord.load(runtime, cgroupId) : Optional.empty();

@@ -29,7 +29,7 @@ import java.util.stream.Stream;
 final class PinnedState implements AutoCloseable {
     static final String OBJECT_RESOURCE = "/io/netfence/bpf/netfence.bpf.o";
     private static final List<String> MAPS = List.of(Abi.MAP_RULES, Abi.MAP_PORTLISTS, Abi.MAP_CG_POLICY,
-            Abi.MAP_CG_STATS, Abi.MAP_RULESETS, Abi.MAP_META);
+            Abi.MAP_CG_STATS, Abi.MAP_RULESETS, Abi.MAP_META, Abi.MAP_EVENTS, Abi.MAP_RATELIMIT, Abi.MAP_COUNTERS);
 
     final Map<Hook, BpfProgram> programs;
     final BpfMap rules;
@@ -38,6 +38,8 @@ final class PinnedState implements AutoCloseable {
     final BpfMap cgroupStats;
     final BpfMap rulesets;
     final BpfMap meta;
+    final BpfMap events;
+    final BpfMap counters;
 
     private PinnedState(Map<Hook, BpfProgram> programs, Map<String, BpfMap> maps) {
         this.programs = programs;
@@ -47,6 +49,9 @@ final class PinnedState implements AutoCloseable {
         this.cgroupStats = maps.get(Abi.MAP_CG_STATS);
         this.rulesets = maps.get(Abi.MAP_RULESETS);
         this.meta = maps.get(Abi.MAP_META);
+        this.events = maps.get(Abi.MAP_EVENTS);
+        this.counters = maps.get(Abi.MAP_COUNTERS);
+        maps.get(Abi.MAP_RATELIMIT).close(); // pinned with the rest; only the programs use it
     }
 
     static PinnedState openOrLoad(PinLayout pins) throws IOException {
@@ -164,7 +169,7 @@ final class PinnedState implements AutoCloseable {
     @Override
     public void close() {
         programs.values().forEach(BpfProgram::close);
-        for (BpfMap map : List.of(rules, portLists, cgroupPolicy, cgroupStats, rulesets, meta)) {
+        for (BpfMap map : List.of(rules, portLists, cgroupPolicy, cgroupStats, rulesets, meta, events, counters)) {
             map.close();
         }
     }

@@ -28,4 +28,14 @@ public final class LibC {
     public static native int mount(String source, String target, String fsType, long flags, Pointer data);
 
     public static native int vsnprintf(byte[] buffer, long size, String format, Pointer vaList);
+
+    public static final int PROT_READ = 1;
+    public static final int PROT_WRITE = 2;
+    public static final int MAP_SHARED = 1;
+
+    public static native Pointer mmap(Pointer address, long length, int protection, int flags, int fd, long offset);
+
+    public static native int munmap(Pointer address, long length);
+
+    public static native int getpagesize();
 }

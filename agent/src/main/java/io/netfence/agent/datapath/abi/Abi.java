@@ -34,6 +34,17 @@ public final class Abi {
     public static final String MAP_CG_STATS = "nf_cg_stats";
     public static final String MAP_RULESETS = "nf_rulesets";
     public static final String MAP_META = "nf_meta";
+    public static final String MAP_EVENTS = "nf_events";
+    public static final String MAP_RATELIMIT = "nf_ratelimit";
+    public static final String MAP_COUNTERS = "nf_counters";
+
+    /** Indexes of nf_counters. */
+    public static final int COUNTER_EVENTS_SENT = 0;
+    public static final int COUNTER_EVENTS_SUPPRESSED = 1;
+    public static final int COUNTER_EVENTS_LOST = 2;
+    public static final int COUNTERS = 3;
+
+    public static final long EVENT_INTERVAL_NS = 1_000_000_000L;
 
     private Abi() {}
 }

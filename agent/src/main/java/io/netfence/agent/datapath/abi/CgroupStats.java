@@ -9,11 +9,16 @@ import java.util.Set;
 
 /**
  * Mirror of {@code struct nf_cg_stats}, summed over CPUs. Arrays indexed by direction are
- * [egress, ingress]; {@code deniedCalls} is [connect, sendmsg].
+ * [egress, ingress]; {@code *Calls} are [connect, sendmsg].
  */
 public record CgroupStats(long[] allowedPackets, long[] allowedBytes, long[] deniedPackets, long[] deniedBytes,
-                          long[] deniedCalls, long denials, List<Flow> recent) {
-    public static final int SIZE = 184;
+                          long[] deniedCalls, long denials, List<Flow> recent, long[] auditedPackets, long[] auditedCalls) {
+    public static final int SIZE = 216;
+    public static final int OFFSET_AUDITED_PACKETS = 184;
+    public static final int OFFSET_AUDITED_CALLS = 200;
+    /** All zero: what a cgroup's counters are before it has seen traffic. */
+    public static final CgroupStats ZERO = new CgroupStats(new long[2], new long[2], new long[2], new long[2], new long[2],
+            0, List.of(), new long[2], new long[2]);
     public static final int OFFSET_ALLOWED_PACKETS = 0;
     public static final int OFFSET_ALLOWED_BYTES = 16;
     public static final int OFFSET_DENIED_PACKETS = 32;
@@ -26,6 +31,8 @@ public record CgroupStats(long[] allowedPackets, long[] allowedBytes, long[] den
     public static CgroupStats sumPerCpu(byte[] perCpu) {
         int slot = (SIZE + 7) & ~7;
         long[][] sums = new long[5][2];
+        long[] auditedPackets = new long[2];
+        long[] auditedCalls = new long[2];
         long denials = 0;
         Set<Flow> recent = new LinkedHashSet<>();
         for (int cpu = 0; cpu + slot <= perCpu.length; cpu += slot) {
@@ -34,6 +41,10 @@ public record CgroupStats(long[] allowedPackets, long[] allowedBytes, long[] den
                 sums[field][0] += b.getLong(field * 16);
                 sums[field][1] += b.getLong(field * 16 + 8);
             }
+            for (int d = 0; d < 2; d++) {
+                auditedPackets[d] += b.getLong(OFFSET_AUDITED_PACKETS + 8 * d);
+                auditedCalls[d] += b.getLong(OFFSET_AUDITED_CALLS + 8 * d);
+            }
             long cpuDenials = b.getLong(OFFSET_DENIALS);
             denials += cpuDenials;
             b.position(OFFSET_RECENT);
@@ -41,6 +52,7 @@ public record CgroupStats(long[] allowedPackets, long[] allowedBytes, long[] den
                 recent.add(Flow.decode(b));
             }
         }
-        return new CgroupStats(sums[0], sums[1], sums[2], sums[3], sums[4], denials, new ArrayList<>(recent));
+        return new CgroupStats(sums[0], sums[1], sums[2], sums[3], sums[4], denials, new ArrayList<>(recent),
+                auditedPackets, auditedCalls);
     }
 }

@@ -1,0 +1,108 @@
+package io.netfence.agent.daemon;
+
+import io.netfence.agent.config.Target;
+import io.netfence.agent.daemon.events.DenialEvent;
+import io.netfence.agent.datapath.AttachmentRecord;
+import io.netfence.agent.datapath.Datapath;
+import io.netfence.agent.datapath.abi.Event;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.LongFunction;
+import java.util.function.Supplier;
+
+/**
+ * Names for an event's numbers: the cgroup's path and unit, the policy's name. Cgroup paths are
+ * cached (a miss walks the cgroup tree at most once a second); policy names come from the agent,
+ * or, for cgroups confined by the CLI, from their attachment record.
+ */
+final class EventNames {
+    private static final long RESCAN_NANOS = 1_000_000_000L;
+    private final Datapath datapath;
+    private final CgroupTree tree;
+    private final Supplier<Map<Integer, String>> agentPolicies;
+    private final LongFunction<Instant> wallClock;
+    private final Map<Long, String> paths = new ConcurrentHashMap<>();
+    private volatile long lastScan;
+
+    EventNames(Datapath datapath, CgroupTree tree, Supplier<Map<Integer, String>> agentPolicies, LongFunction<Instant> wallClock) {
+        this.datapath = datapath;
+        this.tree = tree;
+        this.agentPolicies = agentPolicies;
+        this.wallClock = wallClock;
+    }
+
+    Function<Event, DenialEvent> resolver() {
+        return event -> {
+            String path = path(event.cgroupId());
+            return new DenialEvent(wallClock.apply(event.timestampNanos()), event, path, unitOf(path), policy(event));
+        };
+    }
+
+    private String path(long id) {
+        String known = paths.get(id);
+        if (known != null) {
+            return known;
+        }
+        try {
+            Optional<AttachmentRecord> record = datapath.attachment(id);
+            if (record.isPresent()) {
+                paths.put(id, record.get().cgroupPath());
+                return record.get().cgroupPath();
+            }
+        } catch (IOException e) {
+            // fall back to the tree
+        }
+        long now = System.nanoTime();
+        if (now - lastScan > RESCAN_NANOS) {
+            lastScan = now;
+            for (String p : tree.all()) {
+                try {
+                    paths.put(((Number) Files.getAttribute(tree.directory(p), "unix:ino")).longValue(), p);
+                } catch (IOException e) {
+                    // gone meanwhile
+                }
+            }
+        }
+        return paths.getOrDefault(id, "cgroup-id:" + id);
+    }
+
+    /** The unit a cgroup path belongs to: its deepest component that is a unit name. */
+    static String unitOf(String path) {
+        String[] parts = path.split("/");
+        for (int i = parts.length - 1; i >= 0; i--) {
+            String part = parts[i];
+            if (Target.UNIT_SUFFIXES.stream().anyMatch(part::endsWith) && !part.endsWith(".slice")) {
+                return part;
+            }
+        }
+        return null;
+    }
+
+    private String policy(Event event) {
+        String name = agentPolicies.get().get(event.policyId());
+        if (name != null) {
+            return name;
+        }
+        try {
+            return datapath.attachment(event.cgroupId()).map(EventNames::cliPolicyLabel).orElse("unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** The bounded label of a cgroup confined outside the agent: 'run' for all run cgroups. */
+    static String cliPolicyLabel(AttachmentRecord record) {
+        return switch (record.kind()) {
+            case RUN -> "run";
+            case ATTACH -> "attach:" + record.cgroupPath();
+            case AGENT -> String.join("+", record.policyNames());
+        };
+    }
+
+}

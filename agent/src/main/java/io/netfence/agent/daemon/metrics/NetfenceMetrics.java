@@ -1,0 +1,159 @@
+package io.netfence.agent.daemon.metrics;
+
+import io.netfence.agent.datapath.abi.Abi;
+import io.netfence.agent.datapath.abi.CgroupStats;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Info;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every metric netfence exports, defined here and nowhere else. Label sets are bounded: policy
+ * (one per policy, 'run' for all 'netfence run' cgroups), direction, hook, verdict, mode; never a
+ * pid, a cgroup or a destination, except the top-{@value #TOP_K} destinations, which are at most
+ * {@value #TOP_K} series by rank.
+ */
+public final class NetfenceMetrics {
+    public static final int TOP_K = 10;
+    private static final long SNAPSHOT_NANOS = 500_000_000L;
+    private static final String[] DIRECTIONS = {"egress", "ingress"};
+    private static final String[] CALL_HOOKS = {"connect", "sendmsg"};
+
+    private final ScrapeSource source;
+    private final CounterTotals totals = new CounterTotals();
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private Map<String, Long> snapshot = Map.of();
+    private long snapshotAt;
+
+    public NetfenceMetrics(ScrapeSource source, String version) {
+        this.source = source;
+        Info info = Info.builder().name("netfence_build_info").help("netfence's version and BPF ABI").labelNames("version", "abi")
+                .register(registry);
+        info.addLabelValues(version, Integer.toString(Abi.VERSION));
+        counter("netfence_packets", "Packets seen by the cgroup_skb hooks, by verdict (audited: would-be denials that passed)",
+                "packets", "policy", "direction", "verdict");
+        counter("netfence_bytes", "Bytes seen by the cgroup_skb hooks, by verdict", "bytes", "policy", "direction", "verdict");
+        counter("netfence_denials", "Denials by enforcement point (mode audit: would-be denials that passed)", "denials",
+                "policy", "hook", "mode");
+        CounterWithCallback.builder().name("netfence_events").labelNames("outcome")
+                .help("What became of each denial's event: sent, suppressed by the rate limit (counted in a later event), lost (ring full)")
+                .callback(cb -> {
+                    long[] c = read(source::eventCounters);
+                    cb.call(c[Abi.COUNTER_EVENTS_SENT], "sent");
+                    cb.call(c[Abi.COUNTER_EVENTS_SUPPRESSED], "suppressed");
+                    cb.call(c[Abi.COUNTER_EVENTS_LOST], "lost");
+                }).register(registry);
+        CounterWithCallback.builder().name("netfence_events_received").help("Events the agent read from the ring")
+                .callback(cb -> cb.call(source.eventsReceived())).register(registry);
+        GaugeWithCallback.builder().name("netfence_events_pending_bytes").help("Bytes in the events ring not yet read by the agent")
+                .callback(cb -> cb.call(source.eventsPending())).register(registry);
+        GaugeWithCallback.builder().name("netfence_top_denied_destination_denials").labelNames("rank", "destination", "policy")
+                .help("The " + TOP_K + " most denied destinations since the agent started (a bounded top-K, by rank)")
+                .callback(cb -> {
+                    List<ScrapeSource.Top> top = source.topDestinations(TOP_K);
+                    for (int i = 0; i < top.size(); i++) {
+                        cb.call(top.get(i).denials(), Integer.toString(i + 1), top.get(i).destination(), top.get(i).policy());
+                    }
+                }).register(registry);
+        GaugeWithCallback.builder().name("netfence_policies").help("Policies in force")
+                .callback(cb -> cb.call(source.policies().size())).register(registry);
+        GaugeWithCallback.builder().name("netfence_policy_rules").labelNames("policy", "direction").help("Rules per policy")
+                .callback(cb -> source.policies().forEach((name, n) -> {
+                    cb.call(n[0], name, "egress");
+                    cb.call(n[1], name, "ingress");
+                })).register(registry);
+        GaugeWithCallback.builder().name("netfence_policy_cgroups").labelNames("policy").help("Cgroups a policy is in force on")
+                .callback(cb -> source.policies().forEach((name, n) -> cb.call(n[2], name))).register(registry);
+        GaugeWithCallback.builder().name("netfence_cgroups_confined").help("Cgroups netfence confines (agent and CLI)")
+                .callback(cb -> cb.call(read(source::stats).size())).register(registry);
+        GaugeWithCallback.builder().name("netfence_map_entries").labelNames("map").help("Entries in use in the rule maps")
+                .callback(cb -> {
+                    var fill = read(source::mapFill);
+                    cb.call(fill.ruleEntries(), Abi.MAP_RULES);
+                    cb.call(fill.portLists(), Abi.MAP_PORTLISTS);
+                }).register(registry);
+        GaugeWithCallback.builder().name("netfence_map_capacity").labelNames("map").help("Capacity of the rule maps")
+                .callback(cb -> {
+                    var fill = read(source::mapFill);
+                    cb.call(fill.ruleCapacity(), Abi.MAP_RULES);
+                    cb.call(fill.portListCapacity(), Abi.MAP_PORTLISTS);
+                }).register(registry);
+        CounterWithCallback.builder().name("netfence_reloads").labelNames("result").help("Policy reloads, by result")
+                .callback(cb -> {
+                    cb.call(source.reloads(true), "ok");
+                    cb.call(source.reloads(false), "rejected");
+                }).register(registry);
+        GaugeWithCallback.builder().name("netfence_last_reload_success").help("1 if the last reload was applied, 0 if it was rejected")
+                .callback(cb -> cb.call(source.lastReloadOk() ? 1 : 0)).register(registry);
+        GaugeWithCallback.builder().name("netfence_last_reload_timestamp_seconds").help("When the policies were last reloaded")
+                .callback(cb -> cb.call(source.lastReloadSeconds())).register(registry);
+        GaugeWithCallback.builder().name("netfence_agent_start_time_seconds").help("When the agent started")
+                .callback(cb -> cb.call(source.startSeconds())).register(registry);
+    }
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    private void counter(String name, String help, String family, String... labels) {
+        CounterWithCallback.builder().name(name).help(help).labelNames(labels).callback(cb -> {
+            for (Map.Entry<String, Long> e : totals().entrySet()) {
+                String[] key = e.getKey().split("\u0000");
+                if (key[0].equals(family)) {
+                    cb.call(e.getValue(), java.util.Arrays.copyOfRange(key, 1, key.length));
+                }
+            }
+        }).register(registry);
+    }
+
+    /** One read of every cgroup's counters per scrape, turned into monotonic totals by label set. */
+    private synchronized Map<String, Long> totals() {
+        if (System.nanoTime() - snapshotAt < SNAPSHOT_NANOS) {
+            return snapshot;
+        }
+        Map<Long, Map<String, Long>> byCgroup = new HashMap<>();
+        for (Map.Entry<Long, CgroupStats> e : read(source::stats).entrySet()) {
+            byCgroup.put(e.getKey(), series(source.policyLabel(e.getKey()), e.getValue()));
+        }
+        snapshot = totals.totals(byCgroup);
+        snapshotAt = System.nanoTime();
+        return snapshot;
+    }
+
+    static Map<String, Long> series(String policy, CgroupStats s) {
+        Map<String, Long> m = new HashMap<>();
+        for (int d = 0; d < 2; d++) {
+            m.put(key("packets", policy, DIRECTIONS[d], "allowed"), s.allowedPackets()[d]);
+            m.put(key("packets", policy, DIRECTIONS[d], "denied"), s.deniedPackets()[d]);
+            m.put(key("packets", policy, DIRECTIONS[d], "audited"), s.auditedPackets()[d]);
+            m.put(key("bytes", policy, DIRECTIONS[d], "allowed"), s.allowedBytes()[d]);
+            m.put(key("bytes", policy, DIRECTIONS[d], "denied"), s.deniedBytes()[d]);
+            m.put(key("denials", policy, DIRECTIONS[d], "enforce"), s.deniedPackets()[d]);
+            m.put(key("denials", policy, DIRECTIONS[d], "audit"), s.auditedPackets()[d]);
+            m.put(key("denials", policy, CALL_HOOKS[d], "enforce"), s.deniedCalls()[d]);
+            m.put(key("denials", policy, CALL_HOOKS[d], "audit"), s.auditedCalls()[d]);
+        }
+        return m;
+    }
+
+    private static String key(String family, String... labels) {
+        return family + "\u0000" + String.join("\u0000", labels);
+    }
+
+    private interface Read<T> {
+        T get() throws IOException;
+    }
+
+    private static <T> T read(Read<T> read) {
+        try {
+            return read.get();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.netfence.agent.daemon.metrics;
+
+import io.netfence.agent.datapath.Datapath;
+import io.netfence.agent.datapath.abi.CgroupStats;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/** What the metrics read from the agent at scrape time. */
+public interface ScrapeSource {
+    /** cgroup id → its counters, for every cgroup netfence confines. */
+    Map<Long, CgroupStats> stats() throws IOException;
+
+    /** cgroup id → the bounded policy label its counters are reported under. */
+    String policyLabel(long cgroupId);
+
+    long[] eventCounters() throws IOException;
+
+    long eventsReceived();
+
+    long eventsPending();
+
+    Datapath.MapFill mapFill() throws IOException;
+
+    /** policy name → [egress rules, ingress rules, cgroups]. */
+    Map<String, int[]> policies();
+
+    boolean lastReloadOk();
+
+    long reloads(boolean ok);
+
+    double lastReloadSeconds();
+
+    double startSeconds();
+
+    record Top(String destination, String policy, long denials) {}
+
+    List<Top> topDestinations(int k);
+}
