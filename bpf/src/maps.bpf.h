@@ -46,7 +46,12 @@ struct {
 	__type(value, struct nf_ruleset_info);
 } nf_rulesets SEC(".maps");
 
-/* Denial events for the agent; 16 MiB hold about 190k events. */
+/*
+ * Denial events for the agent; 16 MiB hold about 190k events. A ring buffer has no value type,
+ * so this unused global puts struct nf_event in the object's BTF for the ABI layout test.
+ */
+struct nf_event nf_event_btf_anchor __attribute__((unused));
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 16 * 1024 * 1024);

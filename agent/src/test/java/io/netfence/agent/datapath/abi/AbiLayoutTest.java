@@ -77,9 +77,18 @@ class AbiLayoutTest {
         assertLayout("nf_cg_stats", CgroupStats.SIZE, "allowed_packets", CgroupStats.OFFSET_ALLOWED_PACKETS,
                 "allowed_bytes", CgroupStats.OFFSET_ALLOWED_BYTES, "denied_packets", CgroupStats.OFFSET_DENIED_PACKETS,
                 "denied_bytes", CgroupStats.OFFSET_DENIED_BYTES, "denied_calls", CgroupStats.OFFSET_DENIED_CALLS,
-                "denials", CgroupStats.OFFSET_DENIALS, "recent", CgroupStats.OFFSET_RECENT);
+                "denials", CgroupStats.OFFSET_DENIALS, "recent", CgroupStats.OFFSET_RECENT,
+                "audited_packets", CgroupStats.OFFSET_AUDITED_PACKETS, "audited_calls", CgroupStats.OFFSET_AUDITED_CALLS);
         assertLayout("nf_flow", Flow.SIZE, "addr", Flow.OFFSET_ADDR, "port", Flow.OFFSET_PORT, "family", Flow.OFFSET_FAMILY,
                 "protocol", Flow.OFFSET_PROTOCOL, "hook", Flow.OFFSET_HOOK, "pad", 21);
+    }
+
+    @Test
+    void events() throws IOException {
+        assertLayout("nf_event", Event.SIZE, "timestamp_ns", Event.OFFSET_TIMESTAMP_NS, "cgroup_id", Event.OFFSET_CGROUP_ID,
+                "pid", Event.OFFSET_PID, "policy_id", Event.OFFSET_POLICY_ID, "suppressed", Event.OFFSET_SUPPRESSED,
+                "audit", Event.OFFSET_AUDIT, "direction", Event.OFFSET_DIRECTION, "pad", 30, "comm", Event.OFFSET_COMM,
+                "flow", Event.OFFSET_FLOW);
     }
 
     @Test
