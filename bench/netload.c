@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Load generator for netfence's benchmarks; never the JVM in the measured path.
+ *   netload server PORT                 TCP echo (one thread per connection) + UDP echo on PORT
+ *   netload crr ADDR PORT SECONDS       connect()+close() loop: prints connections/s
+ *   netload tcp_rr ADDR PORT SECONDS    1-byte request/response on one TCP connection: transactions/s
+ *   netload udp_rr ADDR PORT SECONDS    1-byte request/response over UDP: transactions/s
+ *   netload deny_flood ADDR SECONDS     connect() to ADDR, a new port each time (expects EPERM): attempts/s
+ * Every loop stops after SECONDS: nothing here runs unbounded.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static struct sockaddr_in address(const char *ip, int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+
+	if (inet_pton(AF_INET, ip, &a.sin_addr) != 1) {
+		fprintf(stderr, "bad address %s\n", ip);
+		exit(2);
+	}
+	return a;
+}
+
+static void *echo_connection(void *arg)
+{
+	int fd = (int)(long)arg;
+	char buffer[65536];
+	ssize_t n;
+
+	while ((n = read(fd, buffer, sizeof(buffer))) > 0)
+		if (write(fd, buffer, n) != n)
+			break;
+	close(fd);
+	return NULL;
+}
+
+static void *udp_echo(void *arg)
+{
+	int port = (int)(long)arg;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+	char buffer[2048];
+
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		perror("bind udp");
+		exit(1);
+	}
+	for (;;) {
+		struct sockaddr_in peer;
+		socklen_t len = sizeof(peer);
+		ssize_t n = recvfrom(fd, buffer, sizeof(buffer), 0, (struct sockaddr *)&peer, &len);
+
+		if (n > 0)
+			sendto(fd, buffer, n, 0, (struct sockaddr *)&peer, len);
+	}
+	return NULL;
+}
+
+static int server(int port)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+	pthread_t t;
+
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(fd, 4096) < 0) {
+		perror("bind tcp");
+		return 1;
+	}
+	pthread_create(&t, NULL, udp_echo, (void *)(long)port);
+	printf("ready\n");
+	fflush(stdout);
+	for (;;) {
+		int c = accept(fd, NULL, NULL);
+
+		if (c < 0)
+			continue;
+		setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		pthread_create(&t, NULL, echo_connection, (void *)(long)c);
+		pthread_detach(t);
+	}
+}
+
+static int crr(const char *ip, int port, double seconds)
+{
+	struct sockaddr_in a = address(ip, port);
+	struct linger l = { .l_onoff = 1, .l_linger = 0 }; /* RST on close: no TIME_WAIT pile-up */
+	double start = now(), end = start + seconds;
+	long n = 0, failed = 0;
+
+	while (now() < end) {
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+		setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+		if (connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0)
+			n++;
+		else
+			failed++;
+		close(fd);
+	}
+	printf("%.0f\n", n / (now() - start));
+	if (failed)
+		fprintf(stderr, "%ld connects failed\n", failed);
+	return 0;
+}
+
+static int tcp_rr(const char *ip, int port, double seconds)
+{
+	struct sockaddr_in a = address(ip, port);
+	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+	double start, end;
+	long n = 0;
+	char c = 'x';
+
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		perror("connect");
+		return 1;
+	}
+	start = now();
+	end = start + seconds;
+	while (now() < end) {
+		if (write(fd, &c, 1) != 1 || read(fd, &c, 1) != 1)
+			return 1;
+		n++;
+	}
+	printf("%.0f\n", n / (now() - start));
+	close(fd);
+	return 0;
+}
+
+static int udp_rr(const char *ip, int port, double seconds)
+{
+	struct sockaddr_in a = address(ip, port);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	struct timeval timeout = { .tv_sec = 0, .tv_usec = 200000 };
+	double start, end;
+	long n = 0;
+	char c = 'x';
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+	start = now();
+	end = start + seconds;
+	while (now() < end) {
+		if (sendto(fd, &c, 1, 0, (struct sockaddr *)&a, sizeof(a)) != 1)
+			return 1;
+		if (recv(fd, &c, 1, 0) == 1)
+			n++;
+	}
+	printf("%.0f\n", n / (now() - start));
+	return 0;
+}
+
+static int deny_flood(const char *ip, double seconds)
+{
+	double start = now(), end = start + seconds;
+	long n = 0, refused = 0;
+	int port = 1;
+
+	while (now() < end) {
+		struct sockaddr_in a = address(ip, port);
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+		if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0 && errno == EPERM)
+			refused++;
+		close(fd);
+		n++;
+		port = port % 65535 + 1;
+	}
+	printf("%.0f %ld %ld\n", n / (now() - start), n, refused);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], "server"))
+		return server(atoi(argv[2]));
+	if (argc == 5 && !strcmp(argv[1], "crr"))
+		return crr(argv[2], atoi(argv[3]), atof(argv[4]));
+	if (argc == 5 && !strcmp(argv[1], "tcp_rr"))
+		return tcp_rr(argv[2], atoi(argv[3]), atof(argv[4]));
+	if (argc == 5 && !strcmp(argv[1], "udp_rr"))
+		return udp_rr(argv[2], atoi(argv[3]), atof(argv[4]));
+	if (argc == 4 && !strcmp(argv[1], "deny_flood"))
+		return deny_flood(argv[2], atof(argv[3]));
+	fprintf(stderr, "usage: netload server PORT | crr|tcp_rr|udp_rr ADDR PORT SECONDS | deny_flood ADDR SECONDS\n");
+	return 2;
+}
