@@ -326,6 +326,18 @@ def agent_figures(cgroups_count, flood_seconds):
         sh(*JAVA, "list", check=False)  # releases the removed cgroups' pins
 
 
+def jmh(quick):
+    """The Java hot paths (bench/jmh): map key encoding, event decoding, rule parsing and compilation."""
+    jar = ROOT / "bench/jmh/target/benchmarks.jar"
+    if not jar.exists():
+        sh("mvn", "-B", "-q", "package", "-DskipTests", "-pl", "bench/jmh", "-am", cwd=ROOT, timeout=900)
+    out = WORK / "jmh.csv"
+    iterations = ["-wi", "1", "-i", "2", "-w", "1s", "-r", "1s"] if quick else ["-wi", "2", "-i", "3", "-w", "2s", "-r", "2s"]
+    sh("java", "-jar", str(jar), "-f", "1", *iterations, "-rf", "csv", "-rff", str(out), timeout=900)
+    rows = list(csv.reader(open(out)))[1:]
+    return {r[0].rsplit(".", 1)[1]: f"{float(r[4]):,.1f} {r[6]}" for r in rows}
+
+
 # ---- report ----
 
 def summarize(values):
@@ -358,6 +370,7 @@ def main():
             print(f"bench: {name}: " + ", ".join(f"{m} {v[0]:.3g}" for m, v in result.items()), flush=True)
         timings_extra = run_startup(3 if args.quick else 10)
         agent = agent_figures(50 if args.quick else 1000, 2 if args.quick else 5)
+        java_paths = jmh(args.quick)
     finally:
         for cleanup in reversed(cleanups):
             try:
@@ -365,10 +378,11 @@ def main():
             except Exception as e:  # keep cleaning up
                 print(f"bench: cleanup: {e}", file=sys.stderr)
         sh("rm", "-rf", str(WORK), check=False)
-    write_report(Path(args.out), rows, timings, timings_extra, agent, args.quick, reps, seconds, time.monotonic() - started)
+    write_report(Path(args.out), rows, timings, timings_extra, agent, java_paths, args.quick, reps, seconds,
+                 time.monotonic() - started)
 
 
-def write_report(out, rows, timings, startup, agent, quick, reps, seconds, elapsed):
+def write_report(out, rows, timings, startup, agent, java_paths, quick, reps, seconds, elapsed):
     out.mkdir(parents=True, exist_ok=True)
     base = rows[0][1]
     trivial = rows[1][1]
@@ -395,6 +409,9 @@ def write_report(out, rows, timings, startup, agent, quick, reps, seconds, elaps
     lines += ["", "## Agent and event path", "", "| figure | value |", "|---|---|"]
     for k, v in agent.items():
         lines.append(f"| {k} | {v:.4g} |")
+    lines += ["", "## Java hot paths (JMH)", "", "| benchmark | score |", "|---|---|"]
+    for k, v in java_paths.items():
+        lines.append(f"| {k} | {v} |")
     text = "\n".join(lines) + "\n"
     (out / "results.md").write_text(text)
     print(text)

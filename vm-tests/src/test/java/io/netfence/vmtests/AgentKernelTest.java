@@ -50,11 +50,7 @@ class AgentKernelTest {
             if (condition.getAsBoolean()) {
                 return;
             }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            Processes.sleep(20);
         }
         throw new AssertionError("not within 10 s: " + what);
     }
@@ -94,7 +90,7 @@ class AgentKernelTest {
         assertEquals("error EPERM", again.stdout().strip(), again.toString());
 
         String other = cgroups.create("other-1");
-        sleepMillis(500);
+        Processes.sleep(500);
         assertFalse(enforced(other), "a cgroup the glob does not match is left alone");
     }
 
@@ -213,7 +209,7 @@ class AgentKernelTest {
         agent.start();
         try (Watch watch = Watch.start(cgroups, cgroup, "127.0.0.2", "127.0.0.3")) {
             agent.kill();
-            sleepMillis(500);
+            Processes.sleep(500);
             agent.start(); // adopts the pinned state, re-applies the files and swaps atomically
             agent.writePolicy("web.yaml", policy("web", cgroup, "deny 127.0.0.2", "deny 127.0.0.4"));
             eventually("the new agent applies changes", () -> agent.log().lines().filter(l -> l.contains("Applied 1 policies")).count() >= 3);
@@ -292,11 +288,4 @@ class AgentKernelTest {
         }
     }
 
-    private static void sleepMillis(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

@@ -55,9 +55,9 @@ class RunCommandKernelTest {
     void deniedTcpConnectFailsWithEpermAtOnceAndOthersConnect() {
         Result r = confined().deny(host.peerV4).probe(probes(tcp(host.peerV4, TCP_PORT), tcp(host.otherPeerV4, TCP_PORT)));
 
+        // a dropped SYN would end in 'timeout' after the probe's 3 s; EPERM comes from connect() at once
         assertEquals(List.of("error EPERM", "echo hello"), r.stdoutLines(), r.toString());
         assertEquals(0, r.exitCode(), r.toString());
-        assertTrue(r.elapsed().compareTo(Duration.ofMillis(2900)) < 0, "EPERM must come at once, not after the 3 s connect timeout: " + r);
         assertEquals(List.of("netfence: denied 1 time: " + host.peerV4 + ":" + TCP_PORT + "/tcp (connect)"), r.stderrLines());
     }
 

@@ -48,15 +48,7 @@ public final class ApiClient {
 
     /** GETs a streaming endpoint and hands each body line over until the agent closes it. */
     public void stream(String path, java.util.function.Consumer<String> line) throws IOException {
-        if (!Files.exists(socket)) {
-            throw new NoAgentException("no netfence agent is running (no socket at " + socket + "; start it with 'netfence agent')");
-        }
-        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            try {
-                channel.connect(UnixDomainSocketAddress.of(socket));
-            } catch (IOException e) {
-                throw new NoAgentException("no netfence agent is running (" + socket + ": " + e.getMessage() + ")");
-            }
+        try (SocketChannel channel = connect()) {
             channel.write(ByteBuffer.wrap(("GET " + path + " HTTP/1.1\r\nHost: netfence\r\n\r\n").getBytes(StandardCharsets.UTF_8)));
             java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(Channels.newInputStream(channel),
                     StandardCharsets.UTF_8));
@@ -79,17 +71,23 @@ public final class ApiClient {
         return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    private Reply send(String method, String path, String source, String body) throws IOException {
+    private SocketChannel connect() throws IOException {
         if (!Files.exists(socket)) {
             throw new NoAgentException("no netfence agent is running (no socket at " + socket + "; start it with 'netfence agent')");
         }
+        SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            return channel;
+        } catch (IOException e) {
+            channel.close();
+            throw new NoAgentException("no netfence agent is running (" + socket + ": " + e.getMessage() + ")");
+        }
+    }
+
+    private Reply send(String method, String path, String source, String body) throws IOException {
         byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            try {
-                channel.connect(UnixDomainSocketAddress.of(socket));
-            } catch (IOException e) {
-                throw new NoAgentException("no netfence agent is running (" + socket + ": " + e.getMessage() + ")");
-            }
+        try (SocketChannel channel = connect()) {
             StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: netfence\r\nConnection: close\r\n");
             if (source != null) {
                 head.append("X-Netfence-Source: ").append(source.replaceAll("[\r\n]", " ")).append("\r\n");
