@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the enforcement-core kernel tests inside qemu guests booted from Debian's kernels, one after
-# another, and prints one row per kernel. The same test classes and assertions as on the host.
+# Runs the enforcement-core kernel tests inside qemu guests booted from Debian's kernels and prints
+# one row per kernel. The same test classes and assertions as on the host. Two guests run at a time:
+# each is single-threaded TCG, so two keep both of this machine's cores busy.
 #   kernel-matrix.sh [SERIES...]      SERIES: 5.10 6.1 6.12 newest (default: all four)
 # Needs a build (mvn package -DskipTests) and vm-tests' test classes (mvn -pl vm-tests test-compile).
 set -euo pipefail
@@ -8,6 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 module=$(dirname "$here")
 root=$(dirname "$module")
 classes=${VM_TEST_CLASSES:-io.netfence.vmtests.RunCommandKernelTest io.netfence.vmtests.AttachCommandKernelTest}
+parallel=${VM_PARALLEL:-2}
 launcher="$module/target/junit-platform-console-standalone.jar"
 if [ ! -f "$launcher" ]; then
   mvn -B -q -f "$root/pom.xml" dependency:copy -Dartifact=org.junit.platform:junit-platform-console-standalone:1.11.4 \
@@ -17,33 +19,51 @@ java=$(readlink -f "$(command -v java)")
 selects=()
 for c in $classes; do selects+=(--select-class "$c"); done
 
-failed=0
-rows=()
-while read -r series dir; do
-  out="$module/target/vm/$series"
+# one kernel: boot, run the tests, write a summary row to OUT/row (and 0/1 to OUT/failed)
+run_kernel() {
+  local series=$1 dir=$2 out="$module/target/vm/$1" start status version passed failures row
   rm -rf "$out" && mkdir -p "$out"
   start=$(date +%s)
   set +e
-  "$here/vm-run.sh" "$dir" "$out" 1500 -- /bin/sh -c "cd '$module' && '$java' -Dnetfence.jar='$root/agent/target/netfence.jar' \
+  "$here/vm-run.sh" "$dir" "$out" 1800 -- /bin/sh -c "cd '$module' && '$java' -Dnetfence.jar='$root/agent/target/netfence.jar' \
       -jar '$launcher' execute --disable-banner --details=tree --class-path '$module/target/test-classes:$root/agent/target/netfence.jar' \
-      ${selects[*]} --reports-dir '$out/reports'"
+      ${selects[*]} --reports-dir '$out/reports'" > "$out/runner.log" 2>&1
   status=$?
   set -e
-  seconds=$(( $(date +%s) - start ))
   version=$(basename "$dir" | sed -E 's/^linux-(image|binary-unsigned)-//; s/-amd64(-unsigned)?$//')
-  passed=$(grep -oE '\[ *[0-9]+ tests successful' "$out/console.log" | grep -oE '[0-9]+' | tail -1 || true)
-  failures=$(grep -oE '\[ *[0-9]+ tests failed' "$out/console.log" | grep -oE '[0-9]+' | tail -1 || true)
-  row="kernel $series ($version): ${passed:-0} passed, ${failures:-?} failed in ${seconds} s"
+  passed=$(grep -oE '\[ *[0-9]+ tests successful' "$out/console.log" 2>/dev/null | grep -oE '[0-9]+' | tail -1 || true)
+  failures=$(grep -oE '\[ *[0-9]+ tests failed' "$out/console.log" 2>/dev/null | grep -oE '[0-9]+' | tail -1 || true)
+  row="kernel $series ($version): ${passed:-0} passed, ${failures:-?} failed in $(( $(date +%s) - start )) s"
   if [ "$status" -ne 0 ] || [ -z "$passed" ] || [ "${failures:-1}" -ne 0 ]; then
-    failed=1
-    row="$row  FAILED (exit $status; $out/console.log)"
-    tail -40 "$out/console.log" >&2 || true
+    echo "$row  FAILED (exit $status; see $out/console.log)" > "$out/row"
+    echo 1 > "$out/failed"
+  else
+    echo "$row" > "$out/row"
+    echo 0 > "$out/failed"
   fi
-  echo "$row"
-  rows+=("$row")
-done < <("$here/fetch-kernels.sh" "$@")
+}
 
-echo
-echo "kernel matrix:"
-printf '  %s\n' "${rows[@]}"
+kernels=()
+while read -r series dir; do kernels+=("$series $dir"); done < <("$here/fetch-kernels.sh" "$@")
+running=0
+for k in "${kernels[@]}"; do
+  run_kernel $k &
+  running=$((running + 1))
+  if [ "$running" -ge "$parallel" ]; then
+    wait -n || true
+    running=$((running - 1))
+  fi
+done
+wait || true
+
+failed=0
+echo "kernel matrix (${classes// /, }):"
+for k in "${kernels[@]}"; do
+  out="$module/target/vm/${k%% *}"
+  cat "$out/row"
+  if [ "$(cat "$out/failed" 2>/dev/null || echo 1)" != 0 ]; then
+    failed=1
+    sed -n '/^Failures/,/^Test run finished/p' "$out/console.log" >&2 || tail -30 "$out/console.log" >&2 || true
+  fi
+done
 exit $failed

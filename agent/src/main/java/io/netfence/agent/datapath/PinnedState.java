@@ -7,6 +7,7 @@ import io.netfence.loader.BpfFs;
 import io.netfence.loader.BpfMap;
 import io.netfence.loader.BpfObject;
 import io.netfence.loader.BpfProgram;
+import io.netfence.loader.Memlock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -55,6 +56,7 @@ final class PinnedState implements AutoCloseable {
     }
 
     static PinnedState openOrLoad(PinLayout pins) throws IOException {
+        Memlock.raise();
         byte[] object = embeddedObject();
         Meta build = new Meta(Abi.VERSION, sha256(object));
         if (isPinned(pins)) {

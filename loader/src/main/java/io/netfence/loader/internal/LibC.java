@@ -38,4 +38,9 @@ public final class LibC {
     public static native int munmap(Pointer address, long length);
 
     public static native int getpagesize();
+
+    public static final int RLIMIT_MEMLOCK = 8;
+
+    /** struct rlimit as two 64-bit words: current, maximum. */
+    public static native int setrlimit(int resource, long[] limit);
 }
