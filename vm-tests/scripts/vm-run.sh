@@ -18,17 +18,20 @@ image=$(find "$kernel_dir/boot" "$kernel_dir/usr/lib/modules" -maxdepth 2 -name 
 modules=$(find "$kernel_dir/lib/modules" "$kernel_dir/usr/lib/modules" -mindepth 1 -maxdepth 1 -type d 2>/dev/null | head -1 || true)
 version=$(basename "$modules")
 
-# an ELF vmlinux boots through PVH: TCG need not decompress the bzImage at every boot (4-5 s)
-if [ ! -f "$work/vmlinux" ]; then
-  python3 - "$image" "$work/vmlinux" <<'PY'
+# an ELF vmlinux boots through PVH: TCG need not decompress the bzImage at every boot (4-5 s).
+# Kernels whose image is not xz-compressed (6.12+ use zstd) boot from the bzImage itself.
+boot="$work/vmlinux"
+if [ ! -f "$boot" ] && ! python3 - "$image" "$boot" <<'PY' 2>/dev/null
 import lzma, sys
 data = open(sys.argv[1], "rb").read()
 at = data.find(b"\xfd7zXZ\x00")
 out = lzma.LZMADecompressor().decompress(data[at:]) if at >= 0 else b""
 if out[:4] != b"\x7fELF":
-    sys.exit("no xz-compressed ELF in " + sys.argv[1])
+    sys.exit(1)
 open(sys.argv[2], "wb").write(out)
 PY
+then
+  boot="$image"
 fi
 
 # a small initramfs: busybox, the modules for virtio/9p/veth, and /init
@@ -87,7 +90,7 @@ accel=tcg,thread=single
 if [ -r /dev/kvm ] && [ -w /dev/kvm ] && grep -qE '^(kvm_intel|kvm_amd) ' /proc/modules 2>/dev/null; then accel=kvm; fi
 timeout --kill-after=10 "$timeout" qemu-system-x86_64 -nodefaults -no-reboot -display none -accel "$accel" \
   -bios /usr/share/qemu/qboot.rom -m 3072 -smp 2 -nic none -device virtio-rng-pci \
-  -kernel "$work/vmlinux" -initrd "$work/initramfs.cpio" \
+  -kernel "$boot" -initrd "$work/initramfs.cpio" \
   -append "console=ttyS0 mitigations=off random.trust_cpu=on quiet panic=-1 vm.rw=$rw" \
   -serial "file:$rw/console.log" \
   -virtfs local,path=/,mount_tag=hostroot,security_model=passthrough,readonly=on,multidevs=remap \
