@@ -1,7 +1,5 @@
 package io.netfence.agent.api;
 
-import java.util.Map;
-
 /** What the API does; the transport only routes to it. */
 public interface ApiRoutes {
     ApiResponse health();
@@ -17,9 +15,5 @@ public interface ApiRoutes {
 
     default ApiResponse notFound(String method, String path) {
         return ApiResponse.error(404, "no such endpoint: " + method + " " + path);
-    }
-
-    static Map<String, Object> message(String key, Object value) {
-        return Map.of(key, value);
     }
 }

@@ -12,7 +12,6 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import sun.misc.Signal;
 
 @Command(name = "agent", mixinStandardHelpOptions = true,
         description = {"Run the netfence agent: enforce the policy files on the cgroups they target, follow cgroups as "
@@ -36,12 +35,12 @@ public final class AgentCommand implements Callable<Integer> {
         }
         CountDownLatch stop = new CountDownLatch(1);
         try (Agent agent = startAgent(settings, cgroups); ApiServer api = ApiServer.start(settings.socket(), agent.routes())) {
-            Signal.handle(new Signal("HUP"), s -> {
+            SignalHandlers.on("HUP", () -> {
                 Log.info("SIGHUP: reloading policies.");
                 agent.reload();
             });
-            Signal.handle(new Signal("TERM"), s -> stop.countDown());
-            Signal.handle(new Signal("INT"), s -> stop.countDown());
+            SignalHandlers.on("TERM", stop::countDown);
+            SignalHandlers.on("INT", stop::countDown);
             Log.info("netfence agent running (pid " + ProcessHandle.current().pid() + "), policies in " + settings.policiesDir()
                     + " and " + settings.apiPoliciesDir() + ", API on " + settings.socket());
             stop.await();

@@ -17,7 +17,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import sun.misc.Signal;
 
 @Command(name = "run",
         mixinStandardHelpOptions = true,
@@ -91,10 +90,10 @@ public final class RunCommand implements Callable<Integer> {
         if (System.console() == null) {
             names.add("INT");
         } else {
-            Signal.handle(new Signal("INT"), signal -> { });
+            SignalHandlers.on("INT", () -> { });
         }
         for (String name : names) {
-            Signal.handle(new Signal(name), signal -> PosixSignals.kill((int) child.pid(), signal.getNumber()));
+            SignalHandlers.forward(name, child.pid());
         }
     }
 
