@@ -150,7 +150,9 @@ class RunProcessKernelTest {
         String repl = String.join(" ", Probe.command("repl")) + " < " + requests + " > " + answers;
         Process netfence = new ProcessBuilder(Netfence.command("run", "--cgroup-parent", cgroups.root(),
                 "--deny", "127.0.0.2", "--", "/bin/sh", "-c", "exec " + repl)).start();
-        try (OutputStream in = Files.newOutputStream(requests)) {
+        // read-write: opening a FIFO write-only would block forever if the command never started
+        try (OutputStream in = java.nio.channels.Channels.newOutputStream(java.nio.channels.FileChannel.open(requests,
+                java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE))) {
             waitForLines(answers, 1);
             long command = netfence.descendants().filter(p -> p.info().command().orElse("").contains("python"))
                     .findFirst().orElseThrow().pid();

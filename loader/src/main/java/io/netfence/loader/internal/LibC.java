@@ -43,4 +43,6 @@ public final class LibC {
 
     /** struct rlimit as two 64-bit words: current, maximum. */
     public static native int setrlimit(int resource, long[] limit);
+
+    public static native int getrlimit(int resource, long[] limit);
 }
