@@ -25,7 +25,7 @@ run_kernel() {
   rm -rf "$out" && mkdir -p "$out"
   start=$(date +%s)
   set +e
-  "$here/vm-run.sh" "$dir" "$out" 1800 -- /bin/sh -c "cd '$module' && '$java' -Dnetfence.jar='$root/agent/target/netfence.jar' \
+  VM_RO_DIR="$root" "$here/vm-run.sh" "$dir" "$out" 1800 -- /bin/sh -c "cd '$module' && '$java' -Dnetfence.jar='$root/agent/target/netfence.jar' \
       -jar '$launcher' execute --disable-banner --details=tree --class-path '$module/target/test-classes:$root/agent/target/netfence.jar' \
       ${selects[*]} --reports-dir '$out/reports'" > "$out/runner.log" 2>&1
   status=$?

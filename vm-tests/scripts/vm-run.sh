@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs a command as root inside a qemu guest booted from an unpacked Debian kernel package.
-# The guest sees the host's / read-only over 9p, RW_DIR read-write at the same path, fresh
+# The guest sees the host's / read-only over 9p, RW_DIR read-write at the same path, VM_RO_DIR
+# (if set: e.g. the checkout, which may sit under /tmp) read-only at its path, fresh
 # proc/sys/dev/tmpfs, its own cgroup2 at /sys/fs/cgroup and bpffs at /sys/fs/bpf, loopback and no
 # other network device. TCG (software emulation): this machine's KVM cannot run stock kernels.
 #   vm-run.sh KERNEL_DIR RW_DIR TIMEOUT_SECONDS -- COMMAND...
@@ -69,6 +70,11 @@ for d in /tmp /run /var/tmp; do mount -t tmpfs tmpfs $n$d; done
 mount -t cgroup2 cgroup2 $n/sys/fs/cgroup
 mount -t bpf bpf $n/sys/fs/bpf
 RW=$(cat /proc/cmdline | sed -n 's/.*vm.rw=\([^ ]*\).*/\1/p')
+RO=$(cat /proc/cmdline | sed -n 's/.*vm.ro=\([^ ]*\).*/\1/p')
+if [ -n "$RO" ]; then
+  mkdir -p $n$RO 2>/dev/null
+  mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose,msize=262144 ro0 $n$RO
+fi
 mkdir -p $n$RW 2>/dev/null
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 rw0 $n$RW
 ip link set lo up 2>/dev/null || busybox ip link set lo up
@@ -86,15 +92,19 @@ fi
 rm -f "$rw/.vm-exit-code"
 # single-threaded TCG: with one host thread per vCPU, JIT-compiled JVM code was seen to crash
 # (SIGSEGV in C1 code, about 1 JVM in 12), the emulator racing the JIT's code patching
+ro_share=()
+if [ -n "${VM_RO_DIR:-}" ]; then
+  ro_share=(-virtfs "local,path=$VM_RO_DIR,mount_tag=ro0,security_model=passthrough,readonly=on,multidevs=remap")
+fi
 accel=tcg,thread=single
 if [ -r /dev/kvm ] && [ -w /dev/kvm ] && grep -qE '^(kvm_intel|kvm_amd) ' /proc/modules 2>/dev/null; then accel=kvm; fi
 timeout --kill-after=10 "$timeout" qemu-system-x86_64 -nodefaults -no-reboot -display none -accel "$accel" \
   -bios /usr/share/qemu/qboot.rom -m 3072 -smp 2 -nic none -device virtio-rng-pci \
   -kernel "$boot" -initrd "$work/initramfs.cpio" \
-  -append "console=ttyS0 mitigations=off random.trust_cpu=on quiet panic=-1 vm.rw=$rw" \
+  -append "console=ttyS0 mitigations=off random.trust_cpu=on quiet panic=-1 vm.rw=$rw ${VM_RO_DIR:+vm.ro=$VM_RO_DIR}" \
   -serial "file:$rw/console.log" \
   -virtfs local,path=/,mount_tag=hostroot,security_model=passthrough,readonly=on,multidevs=remap \
-  -virtfs "local,path=$rw,mount_tag=rw0,security_model=passthrough" || true
+  -virtfs "local,path=$rw,mount_tag=rw0,security_model=passthrough" "${ro_share[@]}" || true
 if [ -f "$rw/.vm-exit-code" ]; then
   exit "$(cat "$rw/.vm-exit-code")"
 fi
