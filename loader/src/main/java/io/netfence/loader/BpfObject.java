@@ -48,11 +48,6 @@ public final class BpfObject implements AutoCloseable {
         }
     }
 
-    public void setMaxEntries(String mapName, int maxEntries) throws BpfException {
-        BpfException.check(LibBpf.bpf_map__set_max_entries(map(mapName), maxEntries),
-                "set capacity of map " + mapName + " to " + maxEntries);
-    }
-
     /** Creates or reuses the maps and loads every program through the verifier. */
     public void load() throws BpfException {
         LibBpfLog.drain();
@@ -71,12 +66,6 @@ public final class BpfObject implements AutoCloseable {
         }
         int fd = BpfException.check(LibBpf.bpf_program__fd(program), "program " + programName);
         return new BpfProgram(programName, attachType, Fd.adopt(dup(fd), "duplicate fd of " + programName));
-    }
-
-    /** A new fd for a loaded map, owned by the caller. */
-    public BpfMap loadedMap(String mapName) throws BpfException {
-        int fd = BpfException.check(LibBpf.bpf_map__fd(map(mapName)), "map " + mapName);
-        return BpfMap.of(mapName, Fd.adopt(dup(fd), "duplicate fd of " + mapName));
     }
 
     private Pointer map(String mapName) throws BpfException {

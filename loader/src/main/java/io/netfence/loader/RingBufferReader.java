@@ -103,10 +103,6 @@ public final class RingBufferReader implements AutoCloseable {
         return (long) LONGS.getAcquire(producer, 0) - (long) LONGS.getAcquire(consumer, 0);
     }
 
-    public long capacity() {
-        return size;
-    }
-
     @Override
     public void close() {
         LibC.munmap(producerMapping, pageSize + 2 * size);

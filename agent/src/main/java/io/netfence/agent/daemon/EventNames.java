@@ -7,7 +7,6 @@ import io.netfence.agent.datapath.Datapath;
 import io.netfence.agent.datapath.abi.Event;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;

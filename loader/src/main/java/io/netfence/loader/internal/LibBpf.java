@@ -36,10 +36,6 @@ public final class LibBpf {
 
     public static native int bpf_map__set_pin_path(Pointer map, String path);
 
-    public static native int bpf_map__set_max_entries(Pointer map, int maxEntries);
-
-    public static native int bpf_map__fd(Pointer map);
-
     public static native int bpf_program__fd(Pointer program);
 
     public static native int bpf_obj_pin(int fd, String path);
@@ -51,9 +47,6 @@ public final class LibBpf {
     public static native int bpf_link_create(int programFd, int targetFd, int attachType, Pointer opts);
 
     public static native int bpf_link_detach(int linkFd);
-
-    public static native int bpf_prog_query(int targetFd, int attachType, int queryFlags,
-                                            int[] attachFlags, int[] programIds, int[] programCount);
 
     public static native int bpf_map_update_elem(int fd, byte[] key, byte[] value, long flags);
 

@@ -16,9 +16,6 @@ public record CgroupStats(long[] allowedPackets, long[] allowedBytes, long[] den
     public static final int SIZE = 216;
     public static final int OFFSET_AUDITED_PACKETS = 184;
     public static final int OFFSET_AUDITED_CALLS = 200;
-    /** All zero: what a cgroup's counters are before it has seen traffic. */
-    public static final CgroupStats ZERO = new CgroupStats(new long[2], new long[2], new long[2], new long[2], new long[2],
-            0, List.of(), new long[2], new long[2]);
     public static final int OFFSET_ALLOWED_PACKETS = 0;
     public static final int OFFSET_ALLOWED_BYTES = 16;
     public static final int OFFSET_DENIED_PACKETS = 32;
