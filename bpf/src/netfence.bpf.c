@@ -15,7 +15,19 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-#define NF_IPV6_EXT_HEADERS_MAX 4
+#define NF_IPV6_EXT_HEADERS_MAX 6
+
+/* IPv6 extension headers by next-header number (IANA); linux/in6.h lacks HIP and Shim6 */
+#define NF_IPV6_HOPOPTS 0
+#define NF_IPV6_ROUTING 43
+#define NF_IPV6_FRAGMENT 44
+#define NF_IPV6_AUTH 51
+#define NF_IPV6_DSTOPTS 60
+#define NF_IPV6_MOBILITY 135
+#define NF_IPV6_HIP 139
+#define NF_IPV6_SHIM6 140
+#define NF_IPV6_FRAG_OFFSET_MASK 0xfff8
+#define NF_IPV4_FRAG_OFFSET_MASK 0x1fff
 
 /* ::ffff:a.b.c.d is judged as a.b.c.d, so the address family cannot be used to slip past. */
 static __always_inline void nf_flow_from_ip6(struct nf_flow *flow, const __u32 ip6[4])
@@ -69,34 +81,58 @@ int nf_sendmsg6(struct bpf_sock_addr *ctx) { return nf_sock_addr6(ctx, NF_HOOK_S
 
 /*
  * The destination port: on egress the remote service, on ingress the local one being reached.
- * Left 0 for packets without ports.
+ * Left 0 for packets without ports. Fails for a TCP or UDP header too short to hold them.
  */
-static __always_inline void nf_load_ports(struct __sk_buff *skb, __u32 l4, struct nf_flow *flow)
+static __always_inline int nf_load_ports(struct __sk_buff *skb, __u32 l4, struct nf_flow *flow)
 {
 	__be16 ports[2];
 
 	if (flow->protocol != IPPROTO_TCP && flow->protocol != IPPROTO_UDP)
-		return;
+		return 0;
 	if (bpf_skb_load_bytes(skb, l4, ports, sizeof(ports)))
-		return;
+		return -1;
 	flow->port = bpf_ntohs(ports[1]);
+	return 0;
 }
 
 static __always_inline int nf_parse_ipv4(struct __sk_buff *skb, int direction, struct nf_flow *flow)
 {
 	struct iphdr ip;
 
-	if (bpf_skb_load_bytes(skb, 0, &ip, sizeof(ip)))
+	if (bpf_skb_load_bytes(skb, 0, &ip, sizeof(ip)) || ip.ihl < 5)
 		return -1;
 	flow->family = NF_FAMILY_IPV4;
 	flow->protocol = ip.protocol;
 	__builtin_memcpy(flow->addr, direction == NF_DIR_EGRESS ? &ip.daddr : &ip.saddr, 4);
 	/* non-first fragments carry no ports */
-	if ((bpf_ntohs(ip.frag_off) & 0x1fff) == 0)
-		nf_load_ports(skb, ip.ihl * 4, flow);
-	return 0;
+	if ((bpf_ntohs(ip.frag_off) & NF_IPV4_FRAG_OFFSET_MASK) != 0)
+		return 0;
+	return nf_load_ports(skb, ip.ihl * 4, flow);
 }
 
+/* IPv6 extension headers that may stand between the fixed header and the transport header. */
+static __always_inline int nf_ipv6_is_extension(__u8 next)
+{
+	switch (next) {
+	case NF_IPV6_HOPOPTS:
+	case NF_IPV6_ROUTING:
+	case NF_IPV6_FRAGMENT:
+	case NF_IPV6_AUTH:
+	case NF_IPV6_DSTOPTS:
+	case NF_IPV6_MOBILITY:
+	case NF_IPV6_HIP:
+	case NF_IPV6_SHIM6:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Walks at most NF_IPV6_EXT_HEADERS_MAX extension headers. A longer chain is not judged as
+ * "protocol = the next extension header, no port", which would let a port or protocol rule be
+ * walked around: the packet cannot be judged and is refused like a truncated one.
+ */
 static __always_inline int nf_parse_ipv6(struct __sk_buff *skb, int direction, struct nf_flow *flow)
 {
 	struct ipv6hdr ip;
@@ -112,29 +148,46 @@ static __always_inline int nf_parse_ipv6(struct __sk_buff *skb, int direction, s
 	for (i = 0; i < NF_IPV6_EXT_HEADERS_MAX; i++) {
 		__u8 ext[2];
 
-		if (next != 0 && next != 43 && next != 44 && next != 60 && next != 51)
+		if (!nf_ipv6_is_extension(next))
 			break;
 		if (bpf_skb_load_bytes(skb, offset, ext, sizeof(ext)))
 			return -1;
-		if (next == 44) {
+		if (next == NF_IPV6_FRAGMENT) {
 			__be16 frag_off;
 
 			if (bpf_skb_load_bytes(skb, offset + 2, &frag_off, sizeof(frag_off)))
 				return -1;
-			flow->protocol = ext[0];
-			if (bpf_ntohs(frag_off) & 0xfff8)
+			if (bpf_ntohs(frag_off) & NF_IPV6_FRAG_OFFSET_MASK) {
+				flow->protocol = ext[0];
 				return 0; /* non-first fragment: no ports */
+			}
 			offset += 8;
-		} else if (next == 51) {
-			offset += (ext[1] + 2) * 4;
+		} else if (next == NF_IPV6_AUTH) {
+			offset += (ext[1] + 2) * 4; /* RFC 4302: length in 4-octet units, minus 2 */
 		} else {
-			offset += (ext[1] + 1) * 8;
+			offset += (ext[1] + 1) * 8; /* RFC 8200: length in 8-octet units, minus 1 */
 		}
 		next = ext[0];
 	}
+	if (nf_ipv6_is_extension(next))
+		return -1;
 	flow->protocol = next;
-	nf_load_ports(skb, offset, flow);
-	return 0;
+	return nf_load_ports(skb, offset, flow);
+}
+
+/*
+ * An IP packet netfence cannot judge (too short, a longer extension chain than the walk, ports it
+ * cannot read) is refused, whatever the policy, and counted as a denied packet. It sends no
+ * event: there is no flow to name.
+ */
+static __always_inline int nf_refuse_unjudgeable(struct __sk_buff *skb, int direction)
+{
+	struct nf_cg_stats *stats = bpf_get_local_storage(&nf_cg_stats, 0);
+	int d = direction == NF_DIR_EGRESS ? NF_DIR_EGRESS : NF_DIR_INGRESS;
+
+	__sync_fetch_and_add(&stats->denied_packets[d], 1);
+	__sync_fetch_and_add(&stats->denied_bytes[d], skb->len);
+	return NF_DENY;
 }
 
 static __always_inline int nf_skb(struct __sk_buff *skb, int direction)
@@ -150,7 +203,7 @@ static __always_inline int nf_skb(struct __sk_buff *skb, int direction)
 	else
 		return NF_ALLOW; /* not IP: nothing a policy speaks of */
 	if (parsed)
-		return NF_DENY; /* an IP packet too short to parse cannot be judged: refuse it */
+		return nf_refuse_unjudgeable(skb, direction);
 	return nf_judge(direction, &flow, skb->len, bpf_skb_cgroup_id(skb), 0);
 }
 

@@ -6,6 +6,8 @@
   tcp6m ADDR PORT        TCP from an AF_INET6 socket to ::ffff:ADDR (IPv4-mapped)
   udp6m ADDR PORT TEXT   unconnected UDP from an AF_INET6 socket to ::ffff:ADDR
   ping ADDR              one ICMP/ICMPv6 echo over a raw socket: reply | noreply | error ERRNO
+  udp6chain SRC DST PORT N TEXT  a UDP datagram behind N IPv6 destination-options headers, built by
+                         hand on a raw socket (IPv6 header included): sent | error ERRNO
   listen PORT SECONDS    accept TCP connections on :: for SECONDS, print 'accepted PEER' per connection
   hold ADDR PORT         connect, send 'before', then for each stdin line send it and print 'sent LINE'
   connect-from SRC ADDR PORT  TCP connect from source address SRC
@@ -102,6 +104,32 @@ def ping(address):
     return "noreply"
 
 
+def udp6chain(source, destination, port, headers, text):
+    """The transport header hidden behind a chain of extension headers, to check that a packet
+    the policy cannot read through is not judged by its first unread header instead."""
+    src, dst = socket.inet_pton(socket.AF_INET6, source), socket.inet_pton(socket.AF_INET6, destination)
+    payload = text.encode()
+    length = 8 + len(payload)
+    pseudo = src + dst + struct.pack("!I3xB", length, socket.IPPROTO_UDP)
+    udp_header = struct.pack("!HHHH", 40000, int(port), length, 0)
+    udp_checksum = checksum(pseudo + udp_header + payload) or 0xFFFF
+    datagram = struct.pack("!HHHH", 40000, int(port), length, udp_checksum) + payload
+    count = int(headers)
+    chain = b""
+    for i in range(count):
+        following = 60 if i + 1 < count else socket.IPPROTO_UDP
+        chain += struct.pack("!BB", following, 0) + bytes([1, 4, 0, 0, 0, 0])  # one PadN option
+    first = 60 if count else socket.IPPROTO_UDP
+    body = chain + datagram
+    header = struct.pack("!IHBB", 6 << 28, len(body), first, 64) + src + dst
+    s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    try:
+        s.sendto(header + body, (destination, 0))
+        return "sent"
+    except OSError as e:
+        return errname(e)
+
+
 def listen(port, seconds):
     s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -150,6 +178,8 @@ def main(argv):
                    target=("::ffff:" + args[0], int(args[1])))
     if command == "ping":
         return ping(*args)
+    if command == "udp6chain":
+        return udp6chain(*args)
     if command == "listen":
         return listen(*args)
     if command == "hold":
