@@ -8,8 +8,13 @@ public final class PolicyFileException extends Exception {
     private final List<String> errors;
 
     public PolicyFileException(List<String> errors) {
-        super(errors.size() == 1 ? errors.get(0) : errors.size() + " errors:\n  " + String.join("\n  ", errors));
-        this.errors = List.copyOf(errors);
+        super(summary(errors));
+        this.errors = errors.stream().map(PolicyLimits::cut).toList();
+    }
+
+    private static String summary(List<String> errors) {
+        List<String> cut = errors.stream().map(PolicyLimits::cut).toList();
+        return cut.size() == 1 ? cut.get(0) : cut.size() + " errors:\n  " + String.join("\n  ", cut);
     }
 
     public List<String> errors() {

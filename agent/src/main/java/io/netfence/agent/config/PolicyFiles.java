@@ -48,25 +48,50 @@ public final class PolicyFiles {
         return first;
     }
 
-    /** Parses the *.yaml and *.yml files of the directories (missing ones are empty). */
+    /**
+     * Parses the *.yaml and *.yml files of the directories (missing ones are empty). A file that
+     * is not UTF-8, is over a limit of {@link PolicyLimits} or has no document at all is an error
+     * like any other: the whole set is refused.
+     */
     public static List<PolicySpec> load(List<Path> directories) throws PolicyFileException, IOException {
         Map<String, String> texts = new java.util.LinkedHashMap<>();
+        List<String> refusals = new ArrayList<>();
+        long total = 0;
         for (Path directory : directories) {
             if (!Files.isDirectory(directory)) {
                 continue;
             }
             try (Stream<Path> files = Files.list(directory)) {
                 for (Path file : files.filter(PolicyFiles::isPolicyFile).sorted().toList()) {
-                    texts.put(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+                    long size = Files.size(file);
+                    total += size;
+                    if (size > PolicyLimits.MAX_FILE_BYTES || total > PolicyLimits.MAX_TOTAL_BYTES) {
+                        refusals.add(file + ": " + size + " bytes; the limits are " + PolicyLimits.MAX_FILE_BYTES
+                                + " bytes per file and " + PolicyLimits.MAX_TOTAL_BYTES + " for all files together");
+                        continue;
+                    }
+                    PolicyText.Text text = PolicyText.decode(file.toString(), Files.readAllBytes(file));
+                    if (text.ok()) {
+                        texts.put(file.toString(), text.text());
+                    } else {
+                        refusals.add(text.refusal());
+                    }
                 }
             }
+        }
+        if (!refusals.isEmpty()) {
+            throw new PolicyFileException(refusals.size() <= MAX_ERRORS ? refusals : capped(refusals));
         }
         return parse(texts);
     }
 
     static boolean isPolicyFile(Path file) {
-        String name = file.getFileName().toString();
-        return Files.isRegularFile(file) && !name.startsWith(".") && (name.endsWith(".yaml") || name.endsWith(".yml"));
+        return Files.isRegularFile(file) && isPolicyFileName(file.getFileName().toString());
+    }
+
+    /** Whether a file of this name in a policy directory is read: *.yaml or *.yml, not hidden. */
+    public static boolean isPolicyFileName(String name) {
+        return !name.startsWith(".") && (name.endsWith(".yaml") || name.endsWith(".yml"));
     }
 
     /** Parses files given as name → text, checking names are unique across all of them. */
@@ -86,6 +111,9 @@ public final class PolicyFiles {
             }
             errors.addAll(yaml.errors());
         }
+        if (specs.size() > PolicyLimits.MAX_POLICIES) {
+            errors.add(specs.size() + " policies; the limit is " + PolicyLimits.MAX_POLICIES);
+        }
         if (!errors.isEmpty()) {
             throw new PolicyFileException(errors.size() <= MAX_ERRORS ? errors : capped(errors));
         }
@@ -94,8 +122,17 @@ public final class PolicyFiles {
 
     private static List<PolicySpec> parseFile(YamlNodes yaml, String text) {
         List<PolicySpec> specs = new ArrayList<>();
+        if (text.length() > PolicyLimits.MAX_FILE_BYTES) {
+            yaml.errors().add(yaml.file() + ": " + text.length() + " characters; the limit is " + PolicyLimits.MAX_FILE_BYTES);
+            return specs;
+        }
+        int errorsBefore = yaml.errors().size();
         Optional<Node> root = yaml.compose(text);
         if (root.isEmpty()) {
+            if (yaml.errors().size() == errorsBefore) {
+                // an empty file is what a file truncated for rewriting looks like: never read it as "no policies"
+                yaml.errors().add(yaml.file() + ": the file is empty (to remove its policies, delete the file)");
+            }
             return specs;
         }
         Optional<List<Node>> policies = yaml.mapping(root.get(), "the file", TOP_KEYS)

@@ -1,13 +1,14 @@
 package io.netfence.agent.config;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.composer.Composer;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -16,6 +17,9 @@ import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.parser.Parser;
+import org.snakeyaml.engine.v2.parser.ParserImpl;
+import org.snakeyaml.engine.v2.scanner.StreamReader;
 
 /**
  * Reads YAML as nodes, which keep their positions, so that every complaint names the file, line
@@ -29,18 +33,39 @@ final class YamlNodes {
         this.file = file;
     }
 
+    String file() {
+        return file;
+    }
+
     List<String> errors() {
         return errors;
     }
 
+    /**
+     * The document's root node; empty when the text has none (an empty file) or is refused, in
+     * which case the reason is among {@link #errors()}.
+     */
     Optional<Node> compose(String text) {
+        Optional<String> refusal = PolicyText.check(file, text);
+        if (refusal.isPresent()) {
+            errors.add(refusal.get());
+            return Optional.empty();
+        }
+        LoadSettings settings = LoadSettings.builder().setLabel(file).setAllowDuplicateKeys(false)
+                .setCodePointLimit(PolicyLimits.MAX_FILE_BYTES).setMaxAliasesForCollections(10).build();
         try {
-            return new Compose(LoadSettings.builder().setLabel(file).setAllowDuplicateKeys(false).build()).composeString(text);
+            Parser parser = new DepthLimitedParser(new ParserImpl(settings, new StreamReader(settings, text)), PolicyLimits.MAX_NESTING_DEPTH);
+            return new Composer(settings, parser).getSingleNode();
+        } catch (StackOverflowError e) {
+            errors.add(file + ": nested too deeply (the limit is " + PolicyLimits.MAX_NESTING_DEPTH + " levels)");
         } catch (MarkedYamlEngineException e) {
             Mark mark = e.getProblemMark().orElse(e.getContextMark().orElse(null));
-            errors.add(where(mark) + "YAML syntax error: " + e.getProblem());
+            errors.add(PolicyLimits.cut(where(mark) + "YAML syntax error: " + e.getProblem()));
         } catch (YamlEngineException e) {
-            errors.add(file + ": YAML syntax error: " + e.getMessage());
+            errors.add(PolicyLimits.cut(file + ": YAML syntax error: " + e.getMessage()));
+        } catch (RuntimeException e) {
+            // the YAML library's own bugs (the fuzz test found one) must refuse a file, not stop a reload
+            errors.add(PolicyLimits.cut(file + ": cannot be read as YAML (" + e + ")"));
         }
         return Optional.empty();
     }
@@ -54,25 +79,34 @@ final class YamlNodes {
     }
 
     void error(Node node, String reason) {
-        errors.add(where(node) + reason);
+        errors.add(PolicyLimits.cut(where(node) + reason));
     }
 
-    /** A mapping's entries by key; unknown and duplicate keys are reported. */
+    /**
+     * A mapping's entries by key; unknown and duplicate keys are reported. Composing does not
+     * refuse duplicates (only constructing objects does), so a second {@code egress:} would
+     * silently replace the first: the check lives here, where the nodes are walked.
+     */
     Optional<Map<String, Node>> mapping(Node node, String what, Set<String> allowedKeys) {
         if (!(node instanceof MappingNode mapping)) {
             error(node, what + " must be a mapping (key: value)");
             return Optional.empty();
         }
         Map<String, Node> entries = new LinkedHashMap<>();
+        Map<String, Node> keyNodes = new HashMap<>();
         for (NodeTuple tuple : mapping.getValue()) {
             Optional<String> key = scalar(tuple.getKeyNode(), "a key");
             if (key.isEmpty()) {
                 continue;
             }
-            if (!allowedKeys.contains(key.get())) {
+            if (entries.containsKey(key.get())) {
+                error(tuple.getKeyNode(), "duplicate key '" + key.get() + "' in " + what + " (first at "
+                        + where(keyNodes.get(key.get())).replaceFirst(": $", "") + ")");
+            } else if (!allowedKeys.contains(key.get())) {
                 error(tuple.getKeyNode(), "unknown key '" + key.get() + "' in " + what + " (expected " + String.join(", ", allowedKeys) + ")");
             } else {
                 entries.put(key.get(), tuple.getValueNode());
+                keyNodes.put(key.get(), tuple.getKeyNode());
             }
         }
         return Optional.of(entries);

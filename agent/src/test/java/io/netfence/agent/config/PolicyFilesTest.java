@@ -116,4 +116,58 @@ class PolicyFilesTest {
         assertEquals(List.of("a.yaml:1:1: unknown key 'other' in the file (expected policies)", "a.yaml:1:1: the file has no 'policies'"),
                 errors("other: 1\n"));
     }
+
+    @Test
+    void aDuplicateKeyIsRefusedWhereverItStands() {
+        String secondEgress = GOOD.replace("    ingress:", "    egress:\n      - allow any\n    ingress:");
+        assertEquals(List.of("a.yaml:7:5: duplicate key 'egress' in a policy (first at a.yaml:4:5)"), errors(secondEgress));
+        assertTrue(errors("policies:\n  - name: a\n    name: b\n    target: x.service\n    egress: [deny any]\n").get(0)
+                .contains("duplicate key 'name'"));
+        assertTrue(errors("policies: []\npolicies:\n  - name: a\n    target: x.service\n    egress: [deny any]\n").get(0)
+                .contains("a.yaml:2:1: duplicate key 'policies' in the file"));
+    }
+
+    @Test
+    void anEmptyFileIsRefusedNotReadAsNoPolicies() {
+        assertEquals(List.of("a.yaml: the file is empty (to remove its policies, delete the file)"), errors(""));
+        assertEquals(List.of("a.yaml: the file is empty (to remove its policies, delete the file)"), errors("\n# only a comment\n"));
+    }
+
+    @Test
+    void controlCharactersAndLongLinesNameTheirPlace() {
+        assertEquals(List.of("a.yaml:2:9: control character U+0000 is not allowed"), errors("policies:\n  - name\0: a\n"));
+        String longRule = "policies:\n  - name: a\n    target: x.service\n    egress: [\"allow " + "1".repeat(1 << 20) + "\"]\n";
+        List<String> e = errors(longRule);
+        assertEquals(List.of("a.yaml:4: line longer than " + PolicyLimits.MAX_LINE_CHARS + " characters"), e);
+    }
+
+    @Test
+    void deepNestingIsRefusedWithoutOverflowingTheStack() {
+        String deep = "policies: " + "[".repeat(10_000) + "]".repeat(10_000) + "\n";
+        String flowDeep = "policies:\n" + "- ".repeat(1_000) + "x\n";
+        assertTrue(errors(deep.substring(0, 4000) + "\n").get(0).contains("nested more than 16 levels deep"));
+        assertTrue(errors(flowDeep).get(0).contains("nested more than 16 levels deep"), errors(flowDeep).toString());
+    }
+
+    @Test
+    void errorLinesAreCutToAReadableLength() {
+        String longName = "policies:\n  - name: " + "x".repeat(3000) + "\n    target: x.service\n    egress: [deny any]\n";
+        List<String> e = errors(longName);
+        assertTrue(e.get(0).length() < PolicyLimits.MAX_MESSAGE_CHARS + 40, e.get(0));
+        assertTrue(e.get(0).endsWith("more characters)"), e.get(0));
+    }
+
+    @Test
+    void filesOnDiskMustBeUtf8AndWithinTheSizeLimit(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Files.write(dir.resolve("latin1.yaml"), "policies:\n  - name: caf\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        List<String> e = assertThrows(PolicyFileException.class, () -> PolicyFiles.load(List.of(dir))).errors();
+        assertEquals(List.of(dir.resolve("latin1.yaml") + ":2:14: not UTF-8 (policy files must be UTF-8 text)"), e);
+
+        java.nio.file.Files.delete(dir.resolve("latin1.yaml"));
+        try (var out = java.nio.file.Files.newOutputStream(dir.resolve("big.yaml"))) {
+            out.write(new byte[PolicyLimits.MAX_FILE_BYTES + 1]);
+        }
+        e = assertThrows(PolicyFileException.class, () -> PolicyFiles.load(List.of(dir))).errors();
+        assertTrue(e.get(0).contains((PolicyLimits.MAX_FILE_BYTES + 1) + " bytes; the limits are"), e.toString());
+    }
 }
