@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Load generator for netfence's benchmarks; never the JVM in the measured path.
- *   netload server PORT                 TCP echo (one thread per connection) + UDP echo on PORT
+ *   netload server PORT                 TCP echo (one epoll loop, no thread per connection) + UDP echo on PORT
  *   netload crr ADDR PORT SECONDS       connect()+close() loop: prints connections/s
  *   netload tcp_rr ADDR PORT SECONDS    1-byte request/response on one TCP connection: transactions/s
  *   netload udp_rr ADDR PORT SECONDS    1-byte request/response over UDP: transactions/s
@@ -14,6 +14,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
+#include <sys/epoll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,17 +41,15 @@ static struct sockaddr_in address(const char *ip, int port)
 	return a;
 }
 
-static void *echo_connection(void *arg)
+/* Echoes what arrived on a connection; false when it is finished (EOF, RST or error). */
+static int echo_once(int fd)
 {
-	int fd = (int)(long)arg;
 	char buffer[65536];
-	ssize_t n;
+	ssize_t n = read(fd, buffer, sizeof(buffer));
 
-	while ((n = read(fd, buffer, sizeof(buffer))) > 0)
-		if (write(fd, buffer, n) != n)
-			break;
-	close(fd);
-	return NULL;
+	if (n <= 0)
+		return n < 0 && errno == EAGAIN;
+	return write(fd, buffer, n) == n;
 }
 
 static void *udp_echo(void *arg)
@@ -75,10 +74,17 @@ static void *udp_echo(void *arg)
 	return NULL;
 }
 
+/*
+ * One thread serves every TCP connection through epoll, so connect()+close() measures the
+ * kernel's connection path, not the cost of creating a thread per accepted connection.
+ */
 static int server(int port)
 {
-	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0), one = 1;
+	int ep = epoll_create1(EPOLL_CLOEXEC);
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+	struct epoll_event listen_event = { .events = EPOLLIN, .data.fd = fd };
+	struct epoll_event ready[256];
 	pthread_t t;
 
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
@@ -86,17 +92,28 @@ static int server(int port)
 		perror("bind tcp");
 		return 1;
 	}
+	epoll_ctl(ep, EPOLL_CTL_ADD, fd, &listen_event);
 	pthread_create(&t, NULL, udp_echo, (void *)(long)port);
 	printf("ready\n");
 	fflush(stdout);
 	for (;;) {
-		int c = accept(fd, NULL, NULL);
+		int n = epoll_wait(ep, ready, 256, -1);
 
-		if (c < 0)
-			continue;
-		setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-		pthread_create(&t, NULL, echo_connection, (void *)(long)c);
-		pthread_detach(t);
+		for (int i = 0; i < n; i++) {
+			int c = ready[i].data.fd;
+
+			if (c != fd) {
+				if (!echo_once(c))
+					close(c); /* also leaves the epoll set */
+				continue;
+			}
+			while ((c = accept4(fd, NULL, NULL, SOCK_NONBLOCK)) >= 0) {
+				struct epoll_event event = { .events = EPOLLIN, .data.fd = c };
+
+				setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+				epoll_ctl(ep, EPOLL_CTL_ADD, c, &event);
+			}
+		}
 	}
 }
 
