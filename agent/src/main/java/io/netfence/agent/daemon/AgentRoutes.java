@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -22,12 +23,13 @@ import java.util.stream.Stream;
 /**
  * The API's actions. Policies added with {@code apply} live one per file in the API policy
  * directory; the operator's directory is never written. A document is checked together with
- * every other policy file before anything is stored, so a bad apply changes nothing.
+ * every other policy file before anything is stored, and a document the agent then refuses (for
+ * capacity, say) is taken back out, so a refused apply leaves nothing behind.
  */
 final class AgentRoutes implements ApiRoutes {
-    private final Agent agent;
+    private final AgentControl agent;
 
-    AgentRoutes(Agent agent) {
+    AgentRoutes(AgentControl agent) {
         this.agent = agent;
     }
 
@@ -105,11 +107,16 @@ final class AgentRoutes implements ApiRoutes {
             all.putAll(texts(agent.config().apiPoliciesDir(), names.stream().map(n -> n + ".yaml").collect(Collectors.toSet())));
             all.put(source, yaml);
             PolicyFiles.parse(all);
+            Map<Path, Optional<String>> before = new LinkedHashMap<>();
             for (PolicySpec spec : incoming) {
-                write(agent.config().apiPoliciesDir().resolve(spec.name() + ".yaml"), PolicyYaml.write(spec, source));
+                Path file = agent.config().apiPoliciesDir().resolve(spec.name() + ".yaml");
+                before.put(file, Files.exists(file) ? Optional.of(Files.readString(file, StandardCharsets.UTF_8)) : Optional.empty());
+                write(file, PolicyYaml.write(spec, source));
             }
             ReloadResult reload = agent.reloadAndWait();
             if (!reload.ok()) {
+                restore(before);
+                agent.reloadAndWait();
                 return ApiResponse.error(400, reload.errors());
             }
             return ApiResponse.ok(Map.of("applied", new ArrayList<>(names.stream().sorted().toList())));
@@ -122,6 +129,10 @@ final class AgentRoutes implements ApiRoutes {
 
     @Override
     public synchronized ApiResponse delete(String name) {
+        Optional<String> invalid = PolicyNames.problem(name);
+        if (invalid.isPresent()) {
+            return ApiResponse.error(400, invalid.get());
+        }
         try {
             for (PolicySpec existing : PolicyFiles.parse(texts(agent.config().policiesDir(), Set.of()))) {
                 if (existing.name().equals(name)) {
@@ -129,7 +140,7 @@ final class AgentRoutes implements ApiRoutes {
                 }
             }
             Path file = agent.config().apiPoliciesDir().resolve(name + ".yaml");
-            if (name.contains("/") || !Files.deleteIfExists(file)) {
+            if (!Files.deleteIfExists(file)) {
                 return ApiResponse.error(404, "no policy named '" + name + "'");
             }
             ReloadResult reload = agent.reloadAndWait();
@@ -163,6 +174,17 @@ final class AgentRoutes implements ApiRoutes {
         Path temporary = file.resolveSibling("." + file.getFileName() + ".tmp");
         Files.writeString(temporary, text, StandardCharsets.UTF_8);
         Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Puts each file back as it was before the apply: its old text, or no file. */
+    private static void restore(Map<Path, Optional<String>> before) throws IOException {
+        for (Map.Entry<Path, Optional<String>> file : before.entrySet()) {
+            if (file.getValue().isPresent()) {
+                write(file.getKey(), file.getValue().get());
+            } else {
+                Files.deleteIfExists(file.getKey());
+            }
+        }
     }
 
     private static Map<String, Object> reloadJson(ReloadResult reload) {
