@@ -20,7 +20,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -103,7 +102,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private static void answer(ChannelHandlerContext ctx, ApiResponse response) {
-        byte[] body = (Json.write(response.body()) + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] body = (ApiJson.write(response.body()) + "\n").getBytes(StandardCharsets.UTF_8);
         Replies.sendAndClose(ctx, Replies.of(HttpResponseStatus.valueOf(response.status()), "application/json", body));
     }
 
@@ -118,10 +117,10 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         head.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/x-ndjson");
         head.headers().set(HttpHeaderNames.CONNECTION, "close");
         ctx.write(head);
-        Predicate<Map<String, Object>> wanted = e -> policy.isEmpty() || policy.equals(e.get("policy"));
+        Predicate<DenialRecord> wanted = e -> policy.isEmpty() || policy.equals(e.policy());
         if (!follow) {
             StringBuilder body = new StringBuilder();
-            routes.events().recent().stream().filter(wanted).forEach(e -> body.append(Json.write(e)).append('\n'));
+            routes.events().recent().stream().filter(wanted).forEach(e -> body.append(ApiJson.write(e)).append('\n'));
             ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(body, StandardCharsets.UTF_8)))
                     .addListener(ChannelFutureListener.CLOSE);
             return;
@@ -135,7 +134,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 ctx.close(); // a reader that cannot keep up is cut off, never the event pump
                 return;
             }
-            ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(Json.write(e) + "\n", StandardCharsets.UTF_8)));
+            ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(ApiJson.write(e) + "\n", StandardCharsets.UTF_8)));
         });
         ctx.channel().closeFuture().addListener(f -> unsubscribe.run());
     }

@@ -1,11 +1,10 @@
 package io.netfence.agent.api;
 
 import java.util.List;
-import java.util.Map;
 
-/** An HTTP status and a JSON body; error messages are cut to {@link MessageLimits}. */
-public record ApiResponse(int status, Object body) {
-    public static ApiResponse ok(Object body) {
+/** An HTTP status and its body; error messages are cut to {@link MessageLimits}. */
+public record ApiResponse(int status, ApiBody body) {
+    public static ApiResponse ok(ApiBody body) {
         return new ApiResponse(200, body);
     }
 
@@ -14,6 +13,6 @@ public record ApiResponse(int status, Object body) {
     }
 
     public static ApiResponse error(int status, List<String> errors) {
-        return new ApiResponse(status, Map.of("errors", MessageLimits.cut(errors)));
+        return new ApiResponse(status, new ApiBody.Errors(MessageLimits.cut(errors)));
     }
 }

@@ -75,7 +75,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private static io.netty.handler.codec.http.FullHttpResponse error(HttpResponseStatus status, String message) {
-        byte[] body = (Json.write(ApiResponse.error(status.code(), message).body()) + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] body = (ApiJson.write(ApiResponse.error(status.code(), message).body()) + "\n").getBytes(StandardCharsets.UTF_8);
         return Replies.of(status, "application/json", body);
     }
 

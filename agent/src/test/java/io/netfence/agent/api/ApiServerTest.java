@@ -200,4 +200,35 @@ class ApiServerTest {
         server = null;
         assertTrue(!Files.exists(socket));
     }
+
+    @Test
+    void eventsAreServedRecentOrFollowedAndFilteredByPolicy() throws Exception {
+        start();
+        DenialRecord other = new DenialRecord(ApiJsonTest.EVENT.time(), "audit", "db", "/test/db", 7, null, 12, "psql", "egress",
+                "connect", "198.18.0.9:5432/tcp", "198.18.0.9", 5432, "tcp", 0);
+        routes.events.add(ApiJsonTest.EVENT);
+        routes.events.add(other);
+        String recent = RawClient.exchange(socket, "GET /v1/events?policy=web HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertTrue(recent.startsWith("HTTP/1.1 200"), recent);
+        assertTrue(recent.contains(ApiJson.write(ApiJsonTest.EVENT) + "\n") && !recent.contains("psql"), recent);
+        try (RawClient follower = new RawClient(socket)) {
+            follower.send("GET /v1/events?follow=1&policy=db HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            for (int i = 0; i < 200 && routes.subscribers.isEmpty(); i++) {
+                Thread.sleep(10);
+            }
+            routes.subscribers.forEach(s -> s.accept(ApiJsonTest.EVENT));
+            routes.subscribers.forEach(s -> s.accept(other));
+            CompletableFuture<String> read = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return follower.readAll(10);
+                } catch (Exception e) {
+                    return e.toString();
+                }
+            });
+            Thread.sleep(200);
+            follower.close();
+            String streamed = read.get(10, TimeUnit.SECONDS);
+            assertTrue(streamed.contains("\"comm\":\"psql\"") && !streamed.contains("\"policy\":\"web\""), streamed);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package io.netfence.agent.api;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -13,16 +14,17 @@ final class InMemoryRoutes implements ApiRoutes {
     volatile RuntimeException applyFailure;
     volatile boolean applyOverflowsStack;
     final List<String> applied = new CopyOnWriteArrayList<>();
-    final List<Map<String, Object>> events = new CopyOnWriteArrayList<>();
+    final List<DenialRecord> events = new CopyOnWriteArrayList<>();
+    final List<Consumer<DenialRecord>> subscribers = new CopyOnWriteArrayList<>();
 
     @Override
     public ApiResponse health() {
-        return ApiResponse.ok(Map.of("status", "ok"));
+        return ApiResponse.ok(new ApiBody.Health("ok", 1, Instant.EPOCH, null));
     }
 
     @Override
     public ApiResponse policies() {
-        return ApiResponse.ok(Map.of("policies", List.of()));
+        return ApiResponse.ok(new ApiBody.PolicyList(List.of(), Map.of(), null));
     }
 
     @Override
@@ -40,7 +42,7 @@ final class InMemoryRoutes implements ApiRoutes {
             return overflow(0);
         }
         applied.add(source + ":" + yaml.length());
-        return ApiResponse.ok(Map.of("applied", List.of(source)));
+        return ApiResponse.ok(new ApiBody.Applied(List.of(source)));
     }
 
     private ApiResponse overflow(int depth) {
@@ -49,20 +51,21 @@ final class InMemoryRoutes implements ApiRoutes {
 
     @Override
     public ApiResponse delete(String name) {
-        return ApiResponse.ok(Map.of("deleted", name));
+        return ApiResponse.ok(new ApiBody.Deleted(name));
     }
 
     @Override
     public EventSource events() {
         return new EventSource() {
             @Override
-            public List<Map<String, Object>> recent() {
+            public List<DenialRecord> recent() {
                 return events;
             }
 
             @Override
-            public Runnable subscribe(Consumer<Map<String, Object>> consumer) {
-                return () -> {};
+            public Runnable subscribe(Consumer<DenialRecord> consumer) {
+                subscribers.add(consumer);
+                return () -> subscribers.remove(consumer);
             }
         };
     }
