@@ -60,7 +60,11 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (path.equals("/v1/health") && method.equals(HttpMethod.GET)) {
             answer(ctx, safely(routes::health));
         } else if (path.equals(EVENTS) && method.equals(HttpMethod.GET)) {
-            streamEvents(ctx, uri);
+            try {
+                streamEvents(ctx, uri);
+            } catch (Throwable e) { // the head may be out: closing is the only honest end
+                ctx.close();
+            }
         } else if (path.equals(POLICIES) && method.equals(HttpMethod.GET)) {
             offload(ctx, routes::policies);
         } else if (path.equals(POLICIES) && (method.equals(HttpMethod.POST) || method.equals(HttpMethod.PUT))) {
