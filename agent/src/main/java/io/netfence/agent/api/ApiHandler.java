@@ -1,56 +1,113 @@
 package io.netfence.agent.api;
 
+import io.netfence.agent.http.Replies;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.QueryStringDecoder;
-import java.util.List;
-import java.util.Map;
-import java.util.function.Predicate;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import java.io.IOException;
-import java.net.URLDecoder;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
-/** Routes one HTTP request to {@link ApiRoutes}; answers JSON and closes. */
+/**
+ * Routes one request to {@link ApiRoutes}. On the event loop it only decodes, answers
+ * {@code health} and serves events; everything else runs on {@link ApiWorkers}. Whatever a
+ * route throws, even an Error, becomes an answer.
+ */
 final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final String POLICIES = "/v1/policies";
     private static final String EVENTS = "/v1/events";
     private final ApiRoutes routes;
+    private final ApiWorkers workers;
+    private final Predicate<Channel> peerAllowed;
 
-    ApiHandler(ApiRoutes routes) {
+    ApiHandler(ApiRoutes routes, ApiWorkers workers, Predicate<Channel> peerAllowed) {
         this.routes = routes;
+        this.workers = workers;
+        this.peerAllowed = peerAllowed;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-        if (isRoot(ctx) && request.method().equals(HttpMethod.GET) && request.uri().startsWith(EVENTS)) {
-            streamEvents(ctx, new QueryStringDecoder(request.uri()));
+        if (!peerAllowed.test(ctx.channel())) {
+            answer(ctx, ApiResponse.error(403, "the netfence API is for root only"));
             return;
         }
-        ApiResponse response;
+        QueryStringDecoder uri;
+        String path;
         try {
-            response = isRoot(ctx) ? route(request) : ApiResponse.error(403, "the netfence API is for root only");
-        } catch (RuntimeException e) {
-            response = ApiResponse.error(500, "internal error: " + e);
+            uri = new QueryStringDecoder(request.uri());
+            path = uri.path();
+        } catch (IllegalArgumentException e) {
+            answer(ctx, ApiResponse.error(400, "malformed request path: " + e.getMessage()));
+            return;
         }
-        byte[] body = (Json.write(response.body()) + "\n").getBytes(StandardCharsets.UTF_8);
-        FullHttpResponse http = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(response.status()),
-                Unpooled.wrappedBuffer(body));
-        http.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
-        http.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-        ctx.writeAndFlush(http).addListener(ChannelFutureListener.CLOSE);
+        HttpMethod method = request.method();
+        if (path.equals("/v1/health") && method.equals(HttpMethod.GET)) {
+            answer(ctx, safely(routes::health));
+        } else if (path.equals(EVENTS) && method.equals(HttpMethod.GET)) {
+            try {
+                streamEvents(ctx, uri);
+            } catch (Throwable e) { // the head may be out: closing is the only honest end
+                ctx.close();
+            }
+        } else if (path.equals(POLICIES) && method.equals(HttpMethod.GET)) {
+            offload(ctx, routes::policies);
+        } else if (path.equals(POLICIES) && (method.equals(HttpMethod.POST) || method.equals(HttpMethod.PUT))) {
+            String source = request.headers().get("X-Netfence-Source", "request");
+            byte[] body = ByteBufUtil.getBytes(request.content());
+            offload(ctx, () -> apply(source, body));
+        } else if (path.startsWith(POLICIES + "/") && method.equals(HttpMethod.DELETE)) {
+            String name = path.substring(POLICIES.length() + 1);
+            offload(ctx, () -> routes.delete(name));
+        } else {
+            answer(ctx, ApiResponse.error(404, "no such endpoint: " + method.name() + " " + path));
+        }
+    }
+
+    private ApiResponse apply(String source, byte[] body) {
+        String yaml;
+        try {
+            yaml = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            return ApiResponse.error(400, source + ": the policy document is not UTF-8");
+        }
+        return routes.apply(source, yaml);
+    }
+
+    private void offload(ChannelHandlerContext ctx, Supplier<ApiResponse> route) {
+        if (!workers.offer(() -> answer(ctx, safely(route)))) {
+            answer(ctx, ApiResponse.error(503, "the agent is busy with other API requests; try again"));
+        }
+    }
+
+    static ApiResponse safely(Supplier<ApiResponse> route) {
+        try {
+            return route.get();
+        } catch (StackOverflowError e) {
+            return ApiResponse.error(400, "the request is nested too deeply to read");
+        } catch (Throwable e) { // answered, never left to hang the client
+            return ApiResponse.error(500, "internal error: " + e);
+        }
+    }
+
+    private static void answer(ChannelHandlerContext ctx, ApiResponse response) {
+        byte[] body = (ApiJson.write(response.body()) + "\n").getBytes(StandardCharsets.UTF_8);
+        Replies.sendAndClose(ctx, Replies.of(HttpResponseStatus.valueOf(response.status()), "application/json", body));
     }
 
     /**
@@ -64,10 +121,10 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         head.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/x-ndjson");
         head.headers().set(HttpHeaderNames.CONNECTION, "close");
         ctx.write(head);
-        Predicate<Map<String, Object>> wanted = e -> policy.isEmpty() || policy.equals(e.get("policy"));
+        Predicate<DenialRecord> wanted = e -> policy.isEmpty() || policy.equals(e.policy());
         if (!follow) {
             StringBuilder body = new StringBuilder();
-            routes.events().recent().stream().filter(wanted).forEach(e -> body.append(Json.write(e)).append('\n'));
+            routes.events().recent().stream().filter(wanted).forEach(e -> body.append(ApiJson.write(e)).append('\n'));
             ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(body, StandardCharsets.UTF_8)))
                     .addListener(ChannelFutureListener.CLOSE);
             return;
@@ -81,35 +138,8 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 ctx.close(); // a reader that cannot keep up is cut off, never the event pump
                 return;
             }
-            ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(Json.write(e) + "\n", StandardCharsets.UTF_8)));
+            ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(ApiJson.write(e) + "\n", StandardCharsets.UTF_8)));
         });
         ctx.channel().closeFuture().addListener(f -> unsubscribe.run());
-    }
-
-    private static boolean isRoot(ChannelHandlerContext ctx) {
-        try {
-            return ((EpollDomainSocketChannel) ctx.channel()).peerCredentials().uid() == 0;
-        } catch (IOException | ClassCastException e) {
-            return false;
-        }
-    }
-
-    private ApiResponse route(FullHttpRequest request) {
-        String path = request.uri().replaceFirst("\\?.*", "");
-        HttpMethod method = request.method();
-        if (path.equals("/v1/health") && method.equals(HttpMethod.GET)) {
-            return routes.health();
-        }
-        if (path.equals(POLICIES) && method.equals(HttpMethod.GET)) {
-            return routes.policies();
-        }
-        if (path.equals(POLICIES) && (method.equals(HttpMethod.POST) || method.equals(HttpMethod.PUT))) {
-            String source = request.headers().get("X-Netfence-Source", "request");
-            return routes.apply(source, request.content().toString(StandardCharsets.UTF_8));
-        }
-        if (path.startsWith(POLICIES + "/") && method.equals(HttpMethod.DELETE)) {
-            return routes.delete(URLDecoder.decode(path.substring(POLICIES.length() + 1), StandardCharsets.UTF_8));
-        }
-        return routes.notFound(method.name(), path);
     }
 }

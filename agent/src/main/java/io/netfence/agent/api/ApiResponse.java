@@ -1,12 +1,18 @@
 package io.netfence.agent.api;
 
-/** An HTTP status and a JSON body. */
-public record ApiResponse(int status, Object body) {
-    public static ApiResponse ok(Object body) {
+import java.util.List;
+
+/** An HTTP status and its body; error messages are cut to {@link MessageLimits}. */
+public record ApiResponse(int status, ApiBody body) {
+    public static ApiResponse ok(ApiBody body) {
         return new ApiResponse(200, body);
     }
 
-    public static ApiResponse error(int status, Object errors) {
-        return new ApiResponse(status, java.util.Map.of("errors", errors instanceof java.util.List<?> ? errors : java.util.List.of(errors)));
+    public static ApiResponse error(int status, String error) {
+        return error(status, List.of(error));
+    }
+
+    public static ApiResponse error(int status, List<String> errors) {
+        return new ApiResponse(status, new ApiBody.Errors(MessageLimits.cut(errors)));
     }
 }

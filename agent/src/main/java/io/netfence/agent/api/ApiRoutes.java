@@ -1,6 +1,9 @@
 package io.netfence.agent.api;
 
-/** What the API does; the transport only routes to it. */
+/**
+ * What the API does; the transport only routes to it. {@link #health} and {@link #events} are
+ * answered on the event loop and must not block; the others run on the API's worker threads.
+ */
 public interface ApiRoutes {
     ApiResponse health();
 
@@ -9,11 +12,8 @@ public interface ApiRoutes {
     /** @param source a name for the document in error messages (the client's file name) */
     ApiResponse apply(String source, String yaml);
 
+    /** @param name as the client sent it, decoded: it may be anything, and is checked before use */
     ApiResponse delete(String name);
 
     EventSource events();
-
-    default ApiResponse notFound(String method, String path) {
-        return ApiResponse.error(404, "no such endpoint: " + method + " " + path);
-    }
 }

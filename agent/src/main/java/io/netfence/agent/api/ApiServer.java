@@ -1,77 +1,88 @@
 package io.netfence.agent.api;
 
-import io.netty.bootstrap.ServerBootstrap;
+import io.netfence.agent.http.HttpLimits;
+import io.netfence.agent.http.HttpServer;
+import io.netfence.agent.http.Replies;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.EpollEventLoopGroup;
-import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
-import io.netty.channel.unix.DomainSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.function.Predicate;
 
 /**
  * The control API on a unix socket, root only: the socket is created in a private directory,
  * made 0600 and only then moved into place, and each connection's peer must be uid 0. It is
- * never reachable over TCP.
+ * never reachable over TCP. Its limits are {@link #LIMITS} (README, "Control API").
  */
 public final class ApiServer implements AutoCloseable {
-    private static final int MAX_BODY = 64 * 1024 * 1024;
-    private final EventLoopGroup group;
-    private final Channel channel;
+    /** 4 MiB bodies (above the YAML reader's own 3 MiB, so that limit names itself), 30 s per request, 32 connections. */
+    public static final HttpLimits LIMITS = new HttpLimits(4 * 1024 * 1024, Duration.ofSeconds(30), 32);
+    private static final int ROOT = 0;
+    private final HttpServer server;
+    private final ApiWorkers workers;
     private final Path socket;
 
-    private ApiServer(EventLoopGroup group, Channel channel, Path socket) {
-        this.group = group;
-        this.channel = channel;
+    private ApiServer(HttpServer server, ApiWorkers workers, Path socket) {
+        this.server = server;
+        this.workers = workers;
         this.socket = socket;
     }
 
     public static ApiServer start(Path socket, ApiRoutes routes) throws IOException {
+        return start(socket, routes, LIMITS, ROOT);
+    }
+
+    /** @param peerUid the only uid whose connections are served (root but in tests) */
+    public static ApiServer start(Path socket, ApiRoutes routes, HttpLimits limits, int peerUid) throws IOException {
         Files.createDirectories(socket.getParent());
         Path privateDir = Files.createTempDirectory(socket.getParent(), ".api-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path staging = privateDir.resolve("sock");
-        EventLoopGroup group = new EpollEventLoopGroup(1);
+        ApiWorkers workers = new ApiWorkers();
+        Predicate<Channel> peerAllowed = channel -> peerUid(channel) == peerUid;
+        HttpServer server = null;
         try {
-            Channel channel = new ServerBootstrap()
-                    .group(group)
-                    .channel(EpollServerDomainSocketChannel.class)
-                    .childHandler(new ChannelInitializer<DomainSocketChannel>() {
-                        @Override
-                        protected void initChannel(DomainSocketChannel ch) {
-                            ch.pipeline().addLast("codec", new HttpServerCodec());
-                            ch.pipeline().addLast("aggregator", new HttpObjectAggregator(MAX_BODY));
-                            ch.pipeline().addLast("api", new ApiHandler(routes));
-                        }
-                    })
-                    .bind(new DomainSocketAddress(staging.toFile())).sync().channel();
+            server = HttpServer.start(HttpServer.Transport.UNIX, new DomainSocketAddress(staging.toFile()), limits,
+                    ApiServer::error, () -> new ApiHandler(routes, workers, peerAllowed));
             Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rw-------"));
             Files.move(staging, socket, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             Files.delete(privateDir);
-            return new ApiServer(group, channel, socket);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            group.shutdownGracefully();
-            throw new IOException("interrupted while binding " + socket, e);
+            return new ApiServer(server, workers, socket);
         } catch (IOException | RuntimeException e) {
-            group.shutdownGracefully();
+            if (server != null) {
+                server.close();
+            }
+            workers.close();
             Files.deleteIfExists(staging);
             Files.deleteIfExists(privateDir);
             throw e;
         }
     }
 
+    private static int peerUid(Channel channel) {
+        try {
+            return ((EpollDomainSocketChannel) channel).peerCredentials().uid();
+        } catch (IOException | ClassCastException e) {
+            return -1;
+        }
+    }
+
+    private static io.netty.handler.codec.http.FullHttpResponse error(HttpResponseStatus status, String message) {
+        byte[] body = (ApiJson.write(ApiResponse.error(status.code(), message).body()) + "\n").getBytes(StandardCharsets.UTF_8);
+        return Replies.of(status, "application/json", body);
+    }
+
     @Override
     public void close() throws IOException {
-        channel.close().awaitUninterruptibly();
-        group.shutdownGracefully().awaitUninterruptibly();
+        server.close();
+        workers.close();
         Files.deleteIfExists(socket);
     }
 }

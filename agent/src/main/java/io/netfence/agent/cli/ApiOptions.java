@@ -1,34 +1,68 @@
 package io.netfence.agent.cli;
 
+import io.netfence.agent.api.ApiBody;
 import io.netfence.agent.api.ApiClient;
+import io.netfence.agent.api.ApiJson;
 import io.netfence.agent.config.AgentConfig;
+import io.netfence.agent.config.PolicyFileException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
 import picocli.CommandLine.Option;
 
-/** --socket, and reading the agent's JSON replies, for the commands that talk to the agent. */
+/**
+ * Where the agent's socket is (--socket, else the agent config's {@code socket}) and how long to
+ * wait for it, for the commands that talk to the agent; and reading its replies.
+ */
 public final class ApiOptions {
-    @Option(names = "--socket", paramLabel = "PATH", description = "The agent's control socket (default: ${DEFAULT-VALUE}).")
-    Path socket = AgentConfig.DEFAULTS.socket();
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "The agent's config, for its socket (default: ${DEFAULT-VALUE}).")
+    Path config = AgentConfig.DEFAULT_FILE;
 
-    ApiClient client() {
-        return new ApiClient(socket);
+    @Option(names = "--socket", paramLabel = "PATH", description = "The agent's control socket (default: the config's 'socket').")
+    Path socket;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Give up when the agent has not answered within this "
+            + "(default: ${DEFAULT-VALUE}).")
+    double timeoutSeconds = ApiClient.DEFAULT_TIMEOUT.toSeconds();
+
+    ApiClient client() throws IOException {
+        if (!(timeoutSeconds > 0)) {
+            throw new UsageException("--timeout must be more than 0 seconds");
+        }
+        return new ApiClient(socket(), Duration.ofMillis((long) (timeoutSeconds * 1000)));
     }
 
-    /** The reply's JSON body (JSON is YAML, so the YAML loader reads it); errors become exceptions. */
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> body(ApiClient.Reply reply) throws IOException {
-        Object parsed = new Load(LoadSettings.builder().build()).loadFromString(reply.body());
-        Map<String, Object> body = parsed instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
-        if (reply.status() >= 400) {
-            Object errors = body.getOrDefault("errors", List.of("the agent answered " + reply.status()));
-            List<String> lines = errors instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of(String.valueOf(errors));
-            throw new UsageException(lines.size() == 1 ? lines.get(0) : lines.size() + " errors:\n  " + String.join("\n  ", lines));
+    Path socket() throws IOException {
+        if (socket != null) {
+            return socket;
         }
-        return body;
+        try {
+            return AgentConfig.load(config).socket();
+        } catch (PolicyFileException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    /** The reply's body as {@code type}; an error answer becomes a usage error with the agent's messages. */
+    static <T> T body(ApiClient.Reply reply, Class<T> type) throws IOException {
+        if (reply.status() >= 400) {
+            List<String> errors = errors(reply);
+            throw new UsageException(errors.size() == 1 ? errors.get(0) : errors.size() + " errors:\n  " + String.join("\n  ", errors));
+        }
+        return ApiJson.read(reply.body(), type);
+    }
+
+    private static List<String> errors(ApiClient.Reply reply) {
+        try {
+            ApiBody.Errors errors = ApiJson.read(reply.body(), ApiBody.Errors.class);
+            if (errors != null && errors.errors() != null && !errors.errors().isEmpty()) {
+                return errors.errors();
+            }
+        } catch (IOException e) {
+            // not the API's error body: say what is known
+        }
+        return List.of("the agent answered " + reply.status());
     }
 }

@@ -1,10 +1,9 @@
 package io.netfence.agent.cli;
 
+import io.netfence.agent.api.ApiBody.Applied;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,7 +23,6 @@ public final class ApplyCommand implements Callable<Integer> {
     VerboseOption verbose;
 
     @Override
-    @SuppressWarnings("unchecked")
     public Integer call() throws Exception {
         String text;
         try {
@@ -32,8 +30,8 @@ public final class ApplyCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UsageException("cannot read " + file + ": " + e.getMessage());
         }
-        Map<String, Object> body = ApiOptions.body(api.client().post("/v1/policies", file.toString(), text));
-        System.out.println("netfence: applied " + String.join(", ", (List<String>) body.get("applied")));
+        Applied applied = ApiOptions.body(api.client().post("/v1/policies", file.toString(), text), Applied.class);
+        System.out.println("netfence: applied " + String.join(", ", applied.applied()));
         return ExitCodes.OK;
     }
 }

@@ -1,5 +1,6 @@
 package io.netfence.agent.cli;
 
+import io.netfence.agent.api.ApiBody.Deleted;
 import io.netfence.agent.api.ApiClient;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,7 +21,7 @@ public final class DeleteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ApiOptions.body(api.client().delete("/v1/policies/" + ApiClient.segment(name)));
+        ApiOptions.body(api.client().delete("/v1/policies/" + ApiClient.segment(name)), Deleted.class);
         System.out.println("netfence: deleted " + name);
         return ExitCodes.OK;
     }

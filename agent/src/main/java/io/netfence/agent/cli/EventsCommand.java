@@ -1,10 +1,11 @@
 package io.netfence.agent.cli;
 
 import io.netfence.agent.api.ApiClient;
-import java.util.Map;
+import io.netfence.agent.api.ApiJson;
+import io.netfence.agent.api.DenialRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.concurrent.Callable;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -38,26 +39,28 @@ public final class EventsCommand implements Callable<Integer> {
         if (policy != null) {
             path.append("policy=").append(ApiClient.segment(policy));
         }
-        Load load = new Load(LoadSettings.builder().build());
         api.client().stream(path.toString(), line -> {
-            System.out.println(json ? line : text(load.loadFromString(line)));
+            System.out.println(json ? line : text(line));
             System.out.flush();
         });
         return ExitCodes.OK;
     }
 
-    @SuppressWarnings("unchecked")
-    private static String text(Object parsed) {
-        Map<String, Object> e = (Map<String, Object>) parsed;
-        StringBuilder out = new StringBuilder();
-        out.append(e.get("time")).append(' ').append(e.get("action")).append(' ').append(e.get("policy")).append(' ').append(e.get("cgroup"));
-        if (e.get("pid") != null) {
-            out.append(' ').append(e.get("comm")).append('[').append(e.get("pid")).append(']');
+    private static String text(String line) {
+        DenialRecord e;
+        try {
+            e = ApiJson.read(line, DenialRecord.class);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
         }
-        out.append(' ').append(e.get("direction")).append(' ').append(e.get("hook")).append(' ').append(e.get("destination"));
-        Object suppressed = e.get("suppressed_before");
-        if (suppressed instanceof Number n && n.longValue() > 0) {
-            out.append(" (+").append(n).append(" like it before)");
+        StringBuilder out = new StringBuilder();
+        out.append(e.time()).append(' ').append(e.action()).append(' ').append(e.policy()).append(' ').append(e.cgroup());
+        if (e.pid() != null) {
+            out.append(' ').append(e.comm()).append('[').append(e.pid()).append(']');
+        }
+        out.append(' ').append(e.direction()).append(' ').append(e.hook()).append(' ').append(e.destination());
+        if (e.suppressedBefore() > 0) {
+            out.append(" (+").append(e.suppressedBefore()).append(" like it before)");
         }
         return out.toString();
     }

@@ -32,7 +32,7 @@ public final class Main {
         int code;
         String message;
         if (e instanceof UsageException || e instanceof CgroupException || e instanceof IllegalArgumentException
-                || e instanceof io.netfence.agent.api.ApiClient.NoAgentException) {
+                || e instanceof io.netfence.agent.api.ApiClient.AgentUnreachableException) {
             code = ExitCodes.USAGE;
             message = e.getMessage();
         } else if (e instanceof BpfVerifierException v) {

@@ -1,7 +1,7 @@
 package io.netfence.agent.cli;
 
-import java.util.List;
-import java.util.Map;
+import io.netfence.agent.api.ApiBody.Health;
+import io.netfence.agent.api.ApiBody.ReloadReport;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,19 +15,17 @@ public final class StatusCommand implements Callable<Integer> {
     VerboseOption verbose;
 
     @Override
-    @SuppressWarnings("unchecked")
     public Integer call() throws Exception {
-        Map<String, Object> health = ApiOptions.body(api.client().get("/v1/health"));
-        System.out.println("netfence agent: running (pid " + health.get("pid") + ", since " + health.get("started") + ")");
-        Map<String, Object> reload = (Map<String, Object>) health.get("last_reload");
-        if (reload != null) {
-            boolean ok = Boolean.TRUE.equals(reload.get("ok"));
-            System.out.println("last reload: " + (ok ? "ok" : "rejected, the policies in force stayed in force") + " at " + reload.get("at"));
-            for (Object error : (List<Object>) reload.getOrDefault("errors", List.of())) {
-                System.out.println("  " + error);
-            }
-            return ok ? ExitCodes.OK : ExitCodes.INTERNAL;
+        Health health = ApiOptions.body(api.client().get("/v1/health"), Health.class);
+        System.out.println("netfence agent: running (pid " + health.pid() + ", since " + health.started() + ")");
+        ReloadReport reload = health.lastReload();
+        if (reload == null) {
+            return ExitCodes.OK;
         }
-        return ExitCodes.OK;
+        System.out.println("last reload: " + (reload.ok() ? "ok" : "rejected, the policies in force stayed in force") + " at " + reload.at());
+        for (String error : reload.errors()) {
+            System.out.println("  " + error);
+        }
+        return reload.ok() ? ExitCodes.OK : ExitCodes.INTERNAL;
     }
 }

@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * come and go, and reloads on file changes and SIGHUP. All changes to the kernel happen on one
  * thread, in order. Stopping the agent leaves every policy in force: the pins keep them.
  */
-public final class Agent implements AutoCloseable {
+public final class Agent implements AutoCloseable, AgentControl {
     private static final long RESCAN_SECONDS = 5;
 
     private final AgentConfig config;

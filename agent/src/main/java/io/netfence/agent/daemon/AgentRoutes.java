@@ -1,7 +1,17 @@
 package io.netfence.agent.daemon;
 
+import io.netfence.agent.api.ApiBody.Applied;
+import io.netfence.agent.api.ApiBody.Deleted;
+import io.netfence.agent.api.ApiBody.Health;
+import io.netfence.agent.api.ApiBody.PolicyList;
+import io.netfence.agent.api.ApiBody.PolicyView;
+import io.netfence.agent.api.ApiBody.ReloadReport;
 import io.netfence.agent.api.ApiResponse;
 import io.netfence.agent.api.ApiRoutes;
+import io.netfence.agent.api.DenialRecord;
+import io.netfence.agent.api.EventSource;
+import io.netfence.agent.api.MessageLimits;
+import io.netfence.agent.daemon.events.DenialEvent;
 import io.netfence.agent.config.PolicyFileException;
 import io.netfence.agent.config.PolicyFiles;
 import io.netfence.agent.config.PolicySpec;
@@ -11,50 +21,46 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
  * The API's actions. Policies added with {@code apply} live one per file in the API policy
  * directory; the operator's directory is never written. A document is checked together with
- * every other policy file before anything is stored, so a bad apply changes nothing.
+ * every other policy file before anything is stored, and a document the agent then refuses (for
+ * capacity, say) is taken back out, so a refused apply leaves nothing behind.
  */
 final class AgentRoutes implements ApiRoutes {
-    private final Agent agent;
+    private final AgentControl agent;
 
-    AgentRoutes(Agent agent) {
+    AgentRoutes(AgentControl agent) {
         this.agent = agent;
     }
 
     @Override
-    public io.netfence.agent.api.EventSource events() {
-        return new io.netfence.agent.api.EventSource() {
+    public EventSource events() {
+        return new EventSource() {
             @Override
-            public List<Map<String, Object>> recent() {
-                return agent.events().recent().stream().map(e -> e.json()).toList();
+            public List<DenialRecord> recent() {
+                return agent.events().recent().stream().map(DenialEvent::record).toList();
             }
 
             @Override
-            public Runnable subscribe(java.util.function.Consumer<Map<String, Object>> consumer) {
-                return agent.events().subscribe(e -> consumer.accept(e.json()));
+            public Runnable subscribe(Consumer<DenialRecord> consumer) {
+                return agent.events().subscribe(e -> consumer.accept(e.record()));
             }
         };
     }
 
     @Override
     public ApiResponse health() {
-        ReloadResult reload = agent.lastReload();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", "ok");
-        body.put("pid", ProcessHandle.current().pid());
-        body.put("started", agent.started());
-        body.put("last_reload", reload == null ? null : reloadJson(reload));
-        return ApiResponse.ok(body);
+        return ApiResponse.ok(new Health("ok", ProcessHandle.current().pid(), agent.started(), report(agent.lastReload())));
     }
 
     @Override
@@ -65,23 +71,10 @@ final class AgentRoutes implements ApiRoutes {
         } catch (IOException e) {
             return ApiResponse.error(500, e.getMessage());
         }
-        List<Object> policies = new ArrayList<>();
-        for (PolicySpec spec : status.policies()) {
-            Map<String, Object> p = new LinkedHashMap<>();
-            p.put("name", spec.name());
-            p.put("target", spec.target().text());
-            p.put("mode", spec.policy().audit() ? "audit" : "enforce");
-            p.put("source", spec.source());
-            p.put("egress", spec.policy().egress().stream().map(Rule::toString).toList());
-            p.put("ingress", spec.policy().ingress().stream().map(Rule::toString).toList());
-            p.put("cgroups", status.matched().getOrDefault(spec.name(), List.of()));
-            policies.add(p);
-        }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("policies", policies);
-        body.put("conflicts", status.conflicts());
-        body.put("last_reload", status.lastReload() == null ? null : reloadJson(status.lastReload()));
-        return ApiResponse.ok(body);
+        List<PolicyView> policies = status.policies().stream().map(spec -> new PolicyView(spec.name(), spec.target().text(),
+                spec.policy().audit() ? "audit" : "enforce", spec.source(), rules(spec.policy().egress()), rules(spec.policy().ingress()),
+                status.matched().getOrDefault(spec.name(), List.of()))).toList();
+        return ApiResponse.ok(new PolicyList(policies, status.conflicts(), report(status.lastReload())));
     }
 
     @Override
@@ -105,14 +98,19 @@ final class AgentRoutes implements ApiRoutes {
             all.putAll(texts(agent.config().apiPoliciesDir(), names.stream().map(n -> n + ".yaml").collect(Collectors.toSet())));
             all.put(source, yaml);
             PolicyFiles.parse(all);
+            Map<Path, Optional<String>> before = new LinkedHashMap<>();
             for (PolicySpec spec : incoming) {
-                write(agent.config().apiPoliciesDir().resolve(spec.name() + ".yaml"), PolicyYaml.write(spec, source));
+                Path file = agent.config().apiPoliciesDir().resolve(spec.name() + ".yaml");
+                before.put(file, Files.exists(file) ? Optional.of(Files.readString(file, StandardCharsets.UTF_8)) : Optional.empty());
+                write(file, PolicyYaml.write(spec, source));
             }
             ReloadResult reload = agent.reloadAndWait();
             if (!reload.ok()) {
+                restore(before);
+                agent.reloadAndWait();
                 return ApiResponse.error(400, reload.errors());
             }
-            return ApiResponse.ok(Map.of("applied", new ArrayList<>(names.stream().sorted().toList())));
+            return ApiResponse.ok(new Applied(names.stream().sorted().toList()));
         } catch (PolicyFileException e) {
             return ApiResponse.error(400, e.errors());
         } catch (IOException e) {
@@ -122,6 +120,10 @@ final class AgentRoutes implements ApiRoutes {
 
     @Override
     public synchronized ApiResponse delete(String name) {
+        Optional<String> invalid = PolicyNames.problem(name);
+        if (invalid.isPresent()) {
+            return ApiResponse.error(400, invalid.get());
+        }
         try {
             for (PolicySpec existing : PolicyFiles.parse(texts(agent.config().policiesDir(), Set.of()))) {
                 if (existing.name().equals(name)) {
@@ -129,11 +131,11 @@ final class AgentRoutes implements ApiRoutes {
                 }
             }
             Path file = agent.config().apiPoliciesDir().resolve(name + ".yaml");
-            if (name.contains("/") || !Files.deleteIfExists(file)) {
+            if (!Files.deleteIfExists(file)) {
                 return ApiResponse.error(404, "no policy named '" + name + "'");
             }
             ReloadResult reload = agent.reloadAndWait();
-            return reload.ok() ? ApiResponse.ok(Map.of("deleted", name)) : ApiResponse.error(400, reload.errors());
+            return reload.ok() ? ApiResponse.ok(new Deleted(name)) : ApiResponse.error(400, reload.errors());
         } catch (PolicyFileException e) {
             return ApiResponse.error(409, e.errors());
         } catch (IOException e) {
@@ -165,11 +167,22 @@ final class AgentRoutes implements ApiRoutes {
         Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    private static Map<String, Object> reloadJson(ReloadResult reload) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("at", reload.at());
-        r.put("ok", reload.ok());
-        r.put("errors", reload.errors());
-        return r;
+    /** Puts each file back as it was before the apply: its old text, or no file. */
+    private static void restore(Map<Path, Optional<String>> before) throws IOException {
+        for (Map.Entry<Path, Optional<String>> file : before.entrySet()) {
+            if (file.getValue().isPresent()) {
+                write(file.getKey(), file.getValue().get());
+            } else {
+                Files.deleteIfExists(file.getKey());
+            }
+        }
+    }
+
+    private static List<String> rules(List<Rule> rules) {
+        return rules.stream().map(Rule::toString).toList();
+    }
+
+    private static ReloadReport report(ReloadResult reload) {
+        return reload == null ? null : new ReloadReport(reload.at(), reload.ok(), MessageLimits.cut(reload.errors()));
     }
 }

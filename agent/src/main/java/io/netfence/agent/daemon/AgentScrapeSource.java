@@ -1,11 +1,10 @@
 package io.netfence.agent.daemon;
 
-import io.netfence.agent.config.PolicySpec;
 import io.netfence.agent.daemon.metrics.ScrapeSource;
 import io.netfence.agent.datapath.Datapath;
+import io.netfence.agent.datapath.abi.Abi;
 import io.netfence.agent.datapath.abi.CgroupStats;
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -34,8 +33,10 @@ final class AgentScrapeSource implements ScrapeSource {
     }
 
     @Override
-    public long[] eventCounters() throws IOException {
-        return datapath.eventCounters();
+    public EventOutcomes eventOutcomes() throws IOException {
+        long[] counters = datapath.eventCounters();
+        return new EventOutcomes(counters[Abi.COUNTER_EVENTS_SENT], counters[Abi.COUNTER_EVENTS_SUPPRESSED],
+                counters[Abi.COUNTER_EVENTS_LOST]);
     }
 
     @Override
@@ -49,22 +50,19 @@ final class AgentScrapeSource implements ScrapeSource {
     }
 
     @Override
-    public Datapath.MapFill mapFill() throws IOException {
-        return datapath.mapFill();
+    public MapUsage mapUsage() throws IOException {
+        Datapath.MapFill fill = datapath.mapFill();
+        return new MapUsage(fill.ruleEntries(), fill.ruleCapacity(), fill.portLists(), fill.portListCapacity());
     }
 
     @Override
-    public Map<String, int[]> policies() {
+    public List<PolicyGauge> policies() {
         try {
             AgentStatus status = agent.status();
-            Map<String, int[]> policies = new LinkedHashMap<>();
-            for (PolicySpec spec : status.policies()) {
-                policies.put(spec.name(), new int[] {spec.policy().egress().size(), spec.policy().ingress().size(),
-                    status.matched().getOrDefault(spec.name(), List.of()).size()});
-            }
-            return policies;
+            return status.policies().stream().map(spec -> new PolicyGauge(spec.name(), spec.policy().egress().size(),
+                    spec.policy().ingress().size(), status.matched().getOrDefault(spec.name(), List.of()).size())).toList();
         } catch (IOException e) {
-            return Map.of();
+            return List.of();
         }
     }
 

@@ -1,6 +1,6 @@
 package io.netfence.agent.daemon.events;
 
-import io.netfence.agent.api.Json;
+import io.netfence.agent.api.ApiJson;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +35,7 @@ public final class EventHub implements AutoCloseable {
         }
     }
 
-    void publish(DenialEvent event) {
+    public void publish(DenialEvent event) {
         synchronized (recent) {
             received++;
             recent.addLast(event);
@@ -49,7 +49,7 @@ public final class EventHub implements AutoCloseable {
         }
         if (file != null) {
             try {
-                file.write(Json.write(event.json()));
+                file.write(ApiJson.write(event.record()));
                 file.newLine();
             } catch (IOException e) {
                 // the file is a convenience; the metrics and the stream still have the event

@@ -25,9 +25,9 @@ public final class NetfenceMetrics {
     private static final String[] CALL_HOOKS = {"connect", "sendmsg"};
 
     private final ScrapeSource source;
-    private final CounterTotals totals = new CounterTotals();
+    private final CounterTotals<Series> totals = new CounterTotals<>();
     private final PrometheusRegistry registry = new PrometheusRegistry();
-    private Map<String, Long> snapshot = Map.of();
+    private Map<Series, Long> snapshot = Map.of();
     private long snapshotAt;
 
     public NetfenceMetrics(ScrapeSource source, String version) {
@@ -43,10 +43,10 @@ public final class NetfenceMetrics {
         CounterWithCallback.builder().name("netfence_events").labelNames("outcome")
                 .help("What became of each denial's event: sent, suppressed by the rate limit (counted in a later event), lost (ring full)")
                 .callback(cb -> {
-                    long[] c = read(source::eventCounters);
-                    cb.call(c[Abi.COUNTER_EVENTS_SENT], "sent");
-                    cb.call(c[Abi.COUNTER_EVENTS_SUPPRESSED], "suppressed");
-                    cb.call(c[Abi.COUNTER_EVENTS_LOST], "lost");
+                    ScrapeSource.EventOutcomes outcomes = read(source::eventOutcomes);
+                    cb.call(outcomes.sent(), "sent");
+                    cb.call(outcomes.suppressed(), "suppressed");
+                    cb.call(outcomes.lost(), "lost");
                 }).register(registry);
         CounterWithCallback.builder().name("netfence_events_received").help("Events the agent read from the ring")
                 .callback(cb -> cb.call(source.eventsReceived())).register(registry);
@@ -63,25 +63,25 @@ public final class NetfenceMetrics {
         GaugeWithCallback.builder().name("netfence_policies").help("Policies in force")
                 .callback(cb -> cb.call(source.policies().size())).register(registry);
         GaugeWithCallback.builder().name("netfence_policy_rules").labelNames("policy", "direction").help("Rules per policy")
-                .callback(cb -> source.policies().forEach((name, n) -> {
-                    cb.call(n[0], name, "egress");
-                    cb.call(n[1], name, "ingress");
+                .callback(cb -> source.policies().forEach(p -> {
+                    cb.call(p.egressRules(), p.name(), "egress");
+                    cb.call(p.ingressRules(), p.name(), "ingress");
                 })).register(registry);
         GaugeWithCallback.builder().name("netfence_policy_cgroups").labelNames("policy").help("Cgroups a policy is in force on")
-                .callback(cb -> source.policies().forEach((name, n) -> cb.call(n[2], name))).register(registry);
+                .callback(cb -> source.policies().forEach(p -> cb.call(p.cgroups(), p.name()))).register(registry);
         GaugeWithCallback.builder().name("netfence_cgroups_confined").help("Cgroups netfence confines (agent and CLI)")
                 .callback(cb -> cb.call(read(source::stats).size())).register(registry);
         GaugeWithCallback.builder().name("netfence_map_entries").labelNames("map").help("Entries in use in the rule maps")
                 .callback(cb -> {
-                    var fill = read(source::mapFill);
-                    cb.call(fill.ruleEntries(), Abi.MAP_RULES);
-                    cb.call(fill.portLists(), Abi.MAP_PORTLISTS);
+                    ScrapeSource.MapUsage usage = read(source::mapUsage);
+                    cb.call(usage.ruleEntries(), Abi.MAP_RULES);
+                    cb.call(usage.portLists(), Abi.MAP_PORTLISTS);
                 }).register(registry);
         GaugeWithCallback.builder().name("netfence_map_capacity").labelNames("map").help("Capacity of the rule maps")
                 .callback(cb -> {
-                    var fill = read(source::mapFill);
-                    cb.call(fill.ruleCapacity(), Abi.MAP_RULES);
-                    cb.call(fill.portListCapacity(), Abi.MAP_PORTLISTS);
+                    ScrapeSource.MapUsage usage = read(source::mapUsage);
+                    cb.call(usage.ruleCapacity(), Abi.MAP_RULES);
+                    cb.call(usage.portListCapacity(), Abi.MAP_PORTLISTS);
                 }).register(registry);
         CounterWithCallback.builder().name("netfence_reloads").labelNames("result").help("Policy reloads, by result")
                 .callback(cb -> {
@@ -102,21 +102,20 @@ public final class NetfenceMetrics {
 
     private void counter(String name, String help, String family, String... labels) {
         CounterWithCallback.builder().name(name).help(help).labelNames(labels).callback(cb -> {
-            for (Map.Entry<String, Long> e : totals().entrySet()) {
-                String[] key = e.getKey().split("\u0000");
-                if (key[0].equals(family)) {
-                    cb.call(e.getValue(), java.util.Arrays.copyOfRange(key, 1, key.length));
+            for (Map.Entry<Series, Long> e : totals().entrySet()) {
+                if (e.getKey().family().equals(family)) {
+                    cb.call(e.getValue(), e.getKey().labels().toArray(String[]::new));
                 }
             }
         }).register(registry);
     }
 
     /** One read of every cgroup's counters per scrape, turned into monotonic totals by label set. */
-    private synchronized Map<String, Long> totals() {
+    private synchronized Map<Series, Long> totals() {
         if (System.nanoTime() - snapshotAt < SNAPSHOT_NANOS) {
             return snapshot;
         }
-        Map<Long, Map<String, Long>> byCgroup = new HashMap<>();
+        Map<Long, Map<Series, Long>> byCgroup = new HashMap<>();
         for (Map.Entry<Long, CgroupStats> e : read(source::stats).entrySet()) {
             byCgroup.put(e.getKey(), series(source.policyLabel(e.getKey()), e.getValue()));
         }
@@ -125,24 +124,20 @@ public final class NetfenceMetrics {
         return snapshot;
     }
 
-    static Map<String, Long> series(String policy, CgroupStats s) {
-        Map<String, Long> m = new HashMap<>();
+    static Map<Series, Long> series(String policy, CgroupStats s) {
+        Map<Series, Long> m = new HashMap<>();
         for (int d = 0; d < 2; d++) {
-            m.put(key("packets", policy, DIRECTIONS[d], "allowed"), s.allowedPackets()[d]);
-            m.put(key("packets", policy, DIRECTIONS[d], "denied"), s.deniedPackets()[d]);
-            m.put(key("packets", policy, DIRECTIONS[d], "audited"), s.auditedPackets()[d]);
-            m.put(key("bytes", policy, DIRECTIONS[d], "allowed"), s.allowedBytes()[d]);
-            m.put(key("bytes", policy, DIRECTIONS[d], "denied"), s.deniedBytes()[d]);
-            m.put(key("denials", policy, DIRECTIONS[d], "enforce"), s.deniedPackets()[d]);
-            m.put(key("denials", policy, DIRECTIONS[d], "audit"), s.auditedPackets()[d]);
-            m.put(key("denials", policy, CALL_HOOKS[d], "enforce"), s.deniedCalls()[d]);
-            m.put(key("denials", policy, CALL_HOOKS[d], "audit"), s.auditedCalls()[d]);
+            m.put(Series.of("packets", policy, DIRECTIONS[d], "allowed"), s.allowedPackets()[d]);
+            m.put(Series.of("packets", policy, DIRECTIONS[d], "denied"), s.deniedPackets()[d]);
+            m.put(Series.of("packets", policy, DIRECTIONS[d], "audited"), s.auditedPackets()[d]);
+            m.put(Series.of("bytes", policy, DIRECTIONS[d], "allowed"), s.allowedBytes()[d]);
+            m.put(Series.of("bytes", policy, DIRECTIONS[d], "denied"), s.deniedBytes()[d]);
+            m.put(Series.of("denials", policy, DIRECTIONS[d], "enforce"), s.deniedPackets()[d]);
+            m.put(Series.of("denials", policy, DIRECTIONS[d], "audit"), s.auditedPackets()[d]);
+            m.put(Series.of("denials", policy, CALL_HOOKS[d], "enforce"), s.deniedCalls()[d]);
+            m.put(Series.of("denials", policy, CALL_HOOKS[d], "audit"), s.auditedCalls()[d]);
         }
         return m;
-    }
-
-    private static String key(String family, String... labels) {
-        return family + "\u0000" + String.join("\u0000", labels);
     }
 
     private interface Read<T> {

@@ -1,12 +1,11 @@
 package io.netfence.agent.daemon.metrics;
 
-import io.netfence.agent.datapath.Datapath;
 import io.netfence.agent.datapath.abi.CgroupStats;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
-/** What the metrics read from the agent at scrape time. */
+/** What the metrics read from the agent at scrape time, each as a value of its own type. */
 public interface ScrapeSource {
     /** cgroup id → its counters, for every cgroup netfence confines. */
     Map<Long, CgroupStats> stats() throws IOException;
@@ -14,16 +13,24 @@ public interface ScrapeSource {
     /** cgroup id → the bounded policy label its counters are reported under. */
     String policyLabel(long cgroupId);
 
-    long[] eventCounters() throws IOException;
+    /** What became of denial events in the kernel, counted since the maps were created. */
+    record EventOutcomes(long sent, long suppressed, long lost) {}
+
+    EventOutcomes eventOutcomes() throws IOException;
 
     long eventsReceived();
 
     long eventsPending();
 
-    Datapath.MapFill mapFill() throws IOException;
+    /** Entries in use and capacity of the two rule maps. */
+    record MapUsage(long ruleEntries, long ruleCapacity, long portLists, long portListCapacity) {}
 
-    /** policy name → [egress rules, ingress rules, cgroups]. */
-    Map<String, int[]> policies();
+    MapUsage mapUsage() throws IOException;
+
+    /** A policy in force: its rule counts and the cgroups it is on. */
+    record PolicyGauge(String name, int egressRules, int ingressRules, int cgroups) {}
+
+    List<PolicyGauge> policies();
 
     boolean lastReloadOk();
 

@@ -1,0 +1,30 @@
+package io.netfence.agent.api;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** Every body the control API answers with, as {@link ApiJson} writes it (snake_case on the wire). */
+public sealed interface ApiBody {
+    /** GET /v1/health. */
+    record Health(String status, long pid, Instant started, ReloadReport lastReload) implements ApiBody {}
+
+    /** How the last reload went; on errors the policies in force before it stayed in force. */
+    record ReloadReport(Instant at, boolean ok, List<String> errors) {}
+
+    /** GET /v1/policies; conflicts: cgroup path → why its policies are not (fully) applied. */
+    record PolicyList(List<PolicyView> policies, Map<String, String> conflicts, ReloadReport lastReload) implements ApiBody {}
+
+    /** One policy: mode is "enforce" or "audit"; rules as written; the cgroups it is in force on. */
+    record PolicyView(String name, String target, String mode, String source, List<String> egress, List<String> ingress,
+                      List<String> cgroups) {}
+
+    /** POST /v1/policies: the names of the policies now in force from the document. */
+    record Applied(List<String> applied) implements ApiBody {}
+
+    /** DELETE /v1/policies/NAME. */
+    record Deleted(String deleted) implements ApiBody {}
+
+    /** Any 4xx or 5xx answer. */
+    record Errors(List<String> errors) implements ApiBody {}
+}

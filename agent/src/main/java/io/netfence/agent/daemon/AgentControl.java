@@ -1,0 +1,26 @@
+package io.netfence.agent.daemon;
+
+import io.netfence.agent.config.AgentConfig;
+import io.netfence.agent.daemon.events.EventHub;
+import java.io.IOException;
+import java.time.Instant;
+
+/**
+ * What the API's routes need of the agent, and no more: the agent implements it over the
+ * kernel; tests implement it in memory. Every method but {@link #status} and
+ * {@link #reloadAndWait} answers at once.
+ */
+interface AgentControl {
+    AgentConfig config();
+
+    /** Reloads every policy directory and waits for the result. */
+    ReloadResult reloadAndWait() throws IOException;
+
+    ReloadResult lastReload();
+
+    Instant started();
+
+    AgentStatus status() throws IOException;
+
+    EventHub events();
+}

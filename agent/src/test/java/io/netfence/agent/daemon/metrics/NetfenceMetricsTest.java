@@ -1,0 +1,122 @@
+package io.netfence.agent.daemon.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netfence.agent.datapath.abi.CgroupStats;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The exported series from typed scrape inputs, and counters that stay monotonic when a cgroup goes. */
+class NetfenceMetricsTest {
+    /** A scrape source whose values a test sets. */
+    static final class InMemorySource implements ScrapeSource {
+        final Map<Long, CgroupStats> stats = new HashMap<>();
+
+        @Override
+        public Map<Long, CgroupStats> stats() {
+            return Map.copyOf(stats);
+        }
+
+        @Override
+        public String policyLabel(long cgroupId) {
+            return "web";
+        }
+
+        @Override
+        public EventOutcomes eventOutcomes() {
+            return new EventOutcomes(5, 2, 1);
+        }
+
+        @Override
+        public long eventsReceived() {
+            return 5;
+        }
+
+        @Override
+        public long eventsPending() {
+            return 0;
+        }
+
+        @Override
+        public MapUsage mapUsage() {
+            return new MapUsage(10, 1000, 2, 100);
+        }
+
+        @Override
+        public List<PolicyGauge> policies() {
+            return List.of(new PolicyGauge("web", 3, 1, 2));
+        }
+
+        @Override
+        public boolean lastReloadOk() {
+            return true;
+        }
+
+        @Override
+        public long reloads(boolean ok) {
+            return ok ? 4 : 1;
+        }
+
+        @Override
+        public double lastReloadSeconds() {
+            return 0;
+        }
+
+        @Override
+        public double startSeconds() {
+            return 0;
+        }
+
+        @Override
+        public List<Top> topDestinations(int k) {
+            return List.of(new Top("198.18.0.2:443/tcp", "web", 9));
+        }
+    }
+
+    static CgroupStats denied(long egressPackets) {
+        long[] zero = {0, 0};
+        return new CgroupStats(zero, zero, new long[] {egressPackets, 0}, zero, new long[] {egressPackets, 0}, egressPackets, List.of(),
+                zero, zero);
+    }
+
+    private static String scrape(NetfenceMetrics metrics) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrometheusTextFormatWriter.create().write(out, metrics.registry().scrape());
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void typedInputsBecomeTheNamedSeries() throws IOException {
+        InMemorySource source = new InMemorySource();
+        source.stats.put(1L, denied(3));
+        String text = scrape(new NetfenceMetrics(source, "test"));
+        for (String line : new String[] {
+            "netfence_events_total{outcome=\"lost\"} 1.0",
+            "netfence_events_total{outcome=\"suppressed\"} 2.0",
+            "netfence_map_entries{map=\"nf_rules\"} 10.0",
+            "netfence_policy_rules{direction=\"egress\",policy=\"web\"} 3.0",
+            "netfence_policy_rules{direction=\"ingress\",policy=\"web\"} 1.0",
+            "netfence_policy_cgroups{policy=\"web\"} 2.0",
+            "netfence_packets_total{direction=\"egress\",policy=\"web\",verdict=\"denied\"} 3.0",
+            "netfence_denials_total{hook=\"connect\",mode=\"enforce\",policy=\"web\"} 3.0",
+            "netfence_reloads_total{result=\"rejected\"} 1.0",
+        }) {
+            assertTrue(text.contains(line), line + " in\n" + text);
+        }
+    }
+
+    @Test
+    void aCgroupThatGoesKeepsItsCountsInTheTotal() {
+        CounterTotals<Series> totals = new CounterTotals<>();
+        Series denied = Series.of("packets", "web", "egress", "denied");
+        totals.totals(Map.of(1L, NetfenceMetrics.series("web", denied(3)), 2L, NetfenceMetrics.series("web", denied(4))));
+        Map<Series, Long> after = totals.totals(Map.of(2L, NetfenceMetrics.series("web", denied(5))));
+        assertTrue(after.get(denied) == 8, "3 from the cgroup that went plus 5 now: " + after.get(denied));
+    }
+}
