@@ -22,8 +22,11 @@ import java.util.function.Predicate;
  * never reachable over TCP. Its limits are {@link #LIMITS} (README, "Control API").
  */
 public final class ApiServer implements AutoCloseable {
-    /** 4 MiB bodies (above the YAML reader's own 3 MiB, so that limit names itself), 30 s per request, 32 connections. */
-    public static final HttpLimits LIMITS = new HttpLimits(4 * 1024 * 1024, Duration.ofSeconds(30), 32);
+    /**
+     * 4 MiB bodies (larger policies belong in the policy directory, up to PolicyLimits.MAX_FILE_BYTES),
+     * 30 s per request, 16 connections: at most 64 MiB of bodies in flight.
+     */
+    public static final HttpLimits LIMITS = new HttpLimits(4 * 1024 * 1024, Duration.ofSeconds(30), 16);
     private static final int ROOT = 0;
     private final HttpServer server;
     private final ApiWorkers workers;

@@ -6,7 +6,7 @@ package io.netfence.agent.config;
  * message naming the bound; the policies in force stay. README lists the same numbers.
  */
 public final class PolicyLimits {
-    /** Bytes in one policy file or one {@code apply} body: about 500,000 single-address rules. */
+    /** Bytes in one policy file: about 500,000 single-address rules ({@code apply} bodies have a lower bound: ApiServer). */
     public static final int MAX_FILE_BYTES = 16 * 1024 * 1024;
     /** Bytes of all policy files together: a reload holds at most this much text at once. */
     public static final long MAX_TOTAL_BYTES = 64L * 1024 * 1024;
