@@ -21,15 +21,14 @@ public final class CgroupFs {
     }
 
     public static CgroupFs discover() throws CgroupException {
+        List<MountInfo> mounts;
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-                MountInfo entry = MountInfo.parse(line);
-                if (entry != null && entry.fsType().equals("cgroup2")) {
-                    return new CgroupFs(Path.of(entry.mountPoint()));
-                }
-            }
+            mounts = MountInfo.ofType("cgroup2");
         } catch (IOException e) {
             throw new CgroupException("cannot read /proc/self/mountinfo: " + e.getMessage(), e);
+        }
+        if (!mounts.isEmpty()) {
+            return new CgroupFs(Path.of(mounts.get(0).mountPoint()));
         }
         throw new CgroupException("no cgroup2 filesystem is mounted (netfence needs the unified cgroup hierarchy)");
     }
