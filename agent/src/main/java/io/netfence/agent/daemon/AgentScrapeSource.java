@@ -2,8 +2,10 @@ package io.netfence.agent.daemon;
 
 import io.netfence.agent.config.PolicySpec;
 import io.netfence.agent.daemon.metrics.ScrapeSource;
-import io.netfence.agent.datapath.Datapath;
-import io.netfence.agent.datapath.abi.CgroupStats;
+import io.netfence.agent.datapath.CgroupCounters;
+import io.netfence.agent.datapath.EventCounters;
+import io.netfence.agent.datapath.KernelDatapath;
+import io.netfence.agent.datapath.MapFill;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,16 +14,16 @@ import java.util.Map;
 /** The agent's answers to the metrics, read at scrape time. */
 final class AgentScrapeSource implements ScrapeSource {
     private final Agent agent;
-    private final Datapath datapath;
+    private final KernelDatapath datapath;
 
-    AgentScrapeSource(Agent agent, Datapath datapath) {
+    AgentScrapeSource(Agent agent, KernelDatapath datapath) {
         this.agent = agent;
         this.datapath = datapath;
     }
 
     @Override
-    public Map<Long, CgroupStats> stats() throws IOException {
-        return datapath.allStats();
+    public Map<Long, CgroupCounters> stats() throws IOException {
+        return datapath.counters().all();
     }
 
     @Override
@@ -34,8 +36,8 @@ final class AgentScrapeSource implements ScrapeSource {
     }
 
     @Override
-    public long[] eventCounters() throws IOException {
-        return datapath.eventCounters();
+    public EventCounters eventCounters() throws IOException {
+        return datapath.counters().events();
     }
 
     @Override
@@ -49,8 +51,8 @@ final class AgentScrapeSource implements ScrapeSource {
     }
 
     @Override
-    public Datapath.MapFill mapFill() throws IOException {
-        return datapath.mapFill();
+    public MapFill mapFill() throws IOException {
+        return datapath.counters().mapFill();
     }
 
     @Override

@@ -1,7 +1,8 @@
 package io.netfence.agent.daemon.metrics;
 
 import io.netfence.agent.datapath.abi.Abi;
-import io.netfence.agent.datapath.abi.CgroupStats;
+import io.netfence.agent.datapath.CgroupCounters;
+import io.netfence.agent.datapath.EventCounters;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Info;
@@ -43,10 +44,10 @@ public final class NetfenceMetrics {
         CounterWithCallback.builder().name("netfence_events").labelNames("outcome")
                 .help("What became of each denial's event: sent, suppressed by the rate limit (counted in a later event), lost (ring full)")
                 .callback(cb -> {
-                    long[] c = read(source::eventCounters);
-                    cb.call(c[Abi.COUNTER_EVENTS_SENT], "sent");
-                    cb.call(c[Abi.COUNTER_EVENTS_SUPPRESSED], "suppressed");
-                    cb.call(c[Abi.COUNTER_EVENTS_LOST], "lost");
+                    EventCounters c = read(source::eventCounters);
+                    cb.call(c.sent(), "sent");
+                    cb.call(c.suppressed(), "suppressed");
+                    cb.call(c.lost(), "lost");
                 }).register(registry);
         CounterWithCallback.builder().name("netfence_events_received").help("Events the agent read from the ring")
                 .callback(cb -> cb.call(source.eventsReceived())).register(registry);
@@ -117,7 +118,7 @@ public final class NetfenceMetrics {
             return snapshot;
         }
         Map<Long, Map<String, Long>> byCgroup = new HashMap<>();
-        for (Map.Entry<Long, CgroupStats> e : read(source::stats).entrySet()) {
+        for (Map.Entry<Long, CgroupCounters> e : read(source::stats).entrySet()) {
             byCgroup.put(e.getKey(), series(source.policyLabel(e.getKey()), e.getValue()));
         }
         snapshot = totals.totals(byCgroup);
@@ -125,7 +126,7 @@ public final class NetfenceMetrics {
         return snapshot;
     }
 
-    static Map<String, Long> series(String policy, CgroupStats s) {
+    static Map<String, Long> series(String policy, CgroupCounters s) {
         Map<String, Long> m = new HashMap<>();
         for (int d = 0; d < 2; d++) {
             m.put(key("packets", policy, DIRECTIONS[d], "allowed"), s.allowedPackets()[d]);

@@ -1,7 +1,8 @@
 package io.netfence.agent.daemon.metrics;
 
-import io.netfence.agent.datapath.Datapath;
-import io.netfence.agent.datapath.abi.CgroupStats;
+import io.netfence.agent.datapath.CgroupCounters;
+import io.netfence.agent.datapath.EventCounters;
+import io.netfence.agent.datapath.MapFill;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -9,18 +10,18 @@ import java.util.Map;
 /** What the metrics read from the agent at scrape time. */
 public interface ScrapeSource {
     /** cgroup id → its counters, for every cgroup netfence confines. */
-    Map<Long, CgroupStats> stats() throws IOException;
+    Map<Long, CgroupCounters> stats() throws IOException;
 
     /** cgroup id → the bounded policy label its counters are reported under. */
     String policyLabel(long cgroupId);
 
-    long[] eventCounters() throws IOException;
+    EventCounters eventCounters() throws IOException;
 
     long eventsReceived();
 
     long eventsPending();
 
-    Datapath.MapFill mapFill() throws IOException;
+    MapFill mapFill() throws IOException;
 
     /** policy name → [egress rules, ingress rules, cgroups]. */
     Map<String, int[]> policies();
