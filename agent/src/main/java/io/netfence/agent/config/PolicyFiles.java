@@ -154,18 +154,14 @@ public final class PolicyFiles {
         }
         for (Node item : yaml.sequence(node, "'" + direction + "'").orElse(List.of())) {
             yaml.scalar(item, "a rule").ifPresent(text -> {
-                String[] words = text.strip().split("\\s+", 2);
-                Verdict verdict = switch (words[0]) {
-                    case "allow" -> Verdict.ALLOW;
-                    case "deny" -> Verdict.DENY;
-                    default -> null;
-                };
-                if (verdict == null || words.length < 2) {
+                Optional<RuleSyntax.Action> action = RuleSyntax.splitAction(text);
+                Optional<Verdict> verdict = action.flatMap(RuleSyntax.Action::verdict);
+                if (verdict.isEmpty()) {
                     yaml.error(item, "a rule is 'allow RULE' or 'deny RULE', not '" + text + "'");
                     return;
                 }
                 try {
-                    rules.addAll(RuleSyntax.parse(verdict, words[1]));
+                    rules.addAll(RuleSyntax.parse(verdict.get(), action.get().rule()));
                 } catch (RuleSyntaxException problem) {
                     yaml.error(item, problem.getMessage());
                 }
