@@ -1,6 +1,7 @@
 package io.netfence.agent.daemon;
 
 import io.netfence.agent.cgroup.CgroupFs;
+import io.netfence.agent.cgroup.CgroupWatcher;
 import io.netfence.agent.config.AgentConfig;
 import io.netfence.agent.config.PolicyFileException;
 import io.netfence.agent.config.PolicyFiles;

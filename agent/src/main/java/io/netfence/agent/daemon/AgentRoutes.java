@@ -5,6 +5,7 @@ import io.netfence.agent.api.ApiRoutes;
 import io.netfence.agent.config.PolicyFileException;
 import io.netfence.agent.config.PolicyFiles;
 import io.netfence.agent.config.PolicySpec;
+import io.netfence.agent.config.PolicyYaml;
 import io.netfence.agent.policy.Rule;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,12 +1,13 @@
 package io.netfence.agent.daemon;
 
+import io.netfence.agent.cgroup.CgroupFs;
+import io.netfence.agent.cgroup.CgroupTree;
 import io.netfence.agent.config.Target;
 import io.netfence.agent.daemon.events.DenialEvent;
 import io.netfence.agent.datapath.AttachmentRecord;
 import io.netfence.agent.datapath.KernelDatapath;
 import io.netfence.agent.datapath.abi.Event;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -62,7 +63,7 @@ final class EventNames {
             lastScan = now;
             for (String p : tree.all()) {
                 try {
-                    paths.put(((Number) Files.getAttribute(tree.directory(p), "unix:ino")).longValue(), p);
+                    paths.put(CgroupFs.id(tree.directory(p)), p);
                 } catch (IOException e) {
                     // gone meanwhile
                 }

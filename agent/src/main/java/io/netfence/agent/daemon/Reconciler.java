@@ -3,6 +3,7 @@ package io.netfence.agent.daemon;
 import io.netfence.agent.cgroup.Cgroup;
 import io.netfence.agent.cgroup.CgroupException;
 import io.netfence.agent.cgroup.CgroupFs;
+import io.netfence.agent.cgroup.CgroupTree;
 import io.netfence.agent.config.PolicySpec;
 import io.netfence.agent.datapath.AppliedPolicy;
 import io.netfence.agent.datapath.AttachmentRecord;
