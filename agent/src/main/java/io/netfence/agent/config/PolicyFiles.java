@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -50,18 +51,32 @@ public final class PolicyFiles {
 
     /** Parses the *.yaml and *.yml files of the directories (missing ones are empty). */
     public static List<PolicySpec> load(List<Path> directories) throws PolicyFileException, IOException {
-        Map<String, String> texts = new java.util.LinkedHashMap<>();
+        Map<String, String> texts = new LinkedHashMap<>();
         for (Path directory : directories) {
-            if (!Files.isDirectory(directory)) {
-                continue;
-            }
-            try (Stream<Path> files = Files.list(directory)) {
-                for (Path file : files.filter(PolicyFiles::isPolicyFile).sorted().toList()) {
+            texts.putAll(readDirectory(directory, Set.of()));
+        }
+        return parse(texts);
+    }
+
+    /**
+     * The policy files of one directory (*.yaml and *.yml, not hidden), path → text, in name
+     * order; a missing directory has none.
+     *
+     * @param exceptNames file names to leave out
+     */
+    public static Map<String, String> readDirectory(Path directory, Set<String> exceptNames) throws IOException {
+        Map<String, String> texts = new LinkedHashMap<>();
+        if (!Files.isDirectory(directory)) {
+            return texts;
+        }
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path file : files.filter(PolicyFiles::isPolicyFile).sorted().toList()) {
+                if (!exceptNames.contains(file.getFileName().toString())) {
                     texts.put(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
                 }
             }
         }
-        return parse(texts);
+        return texts;
     }
 
     static boolean isPolicyFile(Path file) {

@@ -41,7 +41,7 @@ final class RulesetStore {
         int id = allocate(owner, ruleset);
         PrefixFile.write(PrefixFile.of(runtime, id), ruleset.entries().stream().map(Entry::prefix).toList());
         for (int i = 0; i < ruleset.portLists().size(); i++) {
-            state.portLists.update(PortListKey.encode(id, i + 1), PortListValue.encode(ruleset.portLists().get(i)), BpfMap.ANY);
+            state.portLists.update(PortListKey.encode(id, i + 1), encode(ruleset.portLists().get(i)), BpfMap.ANY);
         }
         for (int start = 0; start < ruleset.entries().size(); start += BATCH) {
             int count = Math.min(BATCH, ruleset.entries().size() - start);
@@ -54,6 +54,11 @@ final class RulesetStore {
             state.rules.updateAll(keys.array(), values.array(), count);
         }
         return id;
+    }
+
+    private static byte[] encode(CompiledRuleset.PortList list) {
+        return PortListValue.encode(list.rules().stream()
+                .map(r -> new PortListValue.Rule(r.portFrom(), r.portTo(), r.protocolBits(), r.verdict())).toList());
     }
 
     private int allocate(RulesetOwner owner, CompiledRuleset ruleset) throws BpfException {
