@@ -50,7 +50,16 @@ final class LockedPins {
     }
 
     /** Runs a change to what is pinned; with nothing pinned there is nothing to change. */
-    synchronized <T> T changeIfPinned(Action<T> action, T whenNothingIsPinned) throws IOException {
+    <T> T changeIfPinned(Action<T> action, T whenNothingIsPinned) throws IOException {
+        return ifPinned(action, whenNothingIsPinned, true);
+    }
+
+    /** Runs a read of what is pinned, changing nothing. */
+    <T> T read(Action<T> action, T whenNothingIsPinned) throws IOException {
+        return ifPinned(action, whenNothingIsPinned, false);
+    }
+
+    private synchronized <T> T ifPinned(Action<T> action, T whenNothingIsPinned, boolean changes) throws IOException {
         try (HostLock lock = HostLock.acquire(runtime)) {
             if (kept != null) {
                 return action.run(kept);
@@ -61,22 +70,9 @@ final class LockedPins {
             try (PinnedState state = PinnedState.openPinned(layout)) {
                 return action.run(state);
             } finally {
-                removeIfUnused();
-            }
-        }
-    }
-
-    /** Runs a read of what is pinned, changing nothing. */
-    synchronized <T> T read(Action<T> action, T whenNothingIsPinned) throws IOException {
-        try (HostLock lock = HostLock.acquire(runtime)) {
-            if (kept != null) {
-                return action.run(kept);
-            }
-            if (!PinnedState.isPinned(layout)) {
-                return whenNothingIsPinned;
-            }
-            try (PinnedState state = PinnedState.openPinned(layout)) {
-                return action.run(state);
+                if (changes) {
+                    removeIfUnused();
+                }
             }
         }
     }
