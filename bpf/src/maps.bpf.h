@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* The maps of netfence.bpf.o. Capacities are defaults; the agent may resize before load. */
+/* The maps of netfence.bpf.o, at the capacities they are created with: nothing resizes them at load. */
 #ifndef __NETFENCE_MAPS_BPF_H
 #define __NETFENCE_MAPS_BPF_H
 

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /** The BPF filesystem, where pins keep programs, maps and links alive without a process. */
 public final class BpfFs {
@@ -18,24 +19,24 @@ public final class BpfFs {
      * does at boot; some container and VM images skip it).
      */
     public static Path mountPoint() throws IOException {
-        List<String> lines = Files.readAllLines(Path.of("/proc/self/mountinfo"));
-        for (String line : lines) {
-            MountInfo entry = MountInfo.parse(line);
-            if (entry != null && entry.fsType().equals("bpf") && entry.mountPoint().equals(DEFAULT_MOUNT.toString())) {
-                return DEFAULT_MOUNT;
-            }
-        }
-        for (String line : lines) {
-            MountInfo entry = MountInfo.parse(line);
-            if (entry != null && entry.fsType().equals("bpf")) {
-                return Path.of(entry.mountPoint());
-            }
+        Optional<Path> mounted = findMountPoint();
+        if (mounted.isPresent()) {
+            return mounted.get();
         }
         Files.createDirectories(DEFAULT_MOUNT);
         if (LibC.mount("bpf", DEFAULT_MOUNT.toString(), "bpf", 0, null) != 0) {
             throw new BpfException("mount bpffs at " + DEFAULT_MOUNT, com.sun.jna.Native.getLastError());
         }
         return DEFAULT_MOUNT;
+    }
+
+    /** The bpffs mount point, /sys/fs/bpf if bpffs is mounted there; mounts nothing. */
+    public static Optional<Path> findMountPoint() throws IOException {
+        List<MountInfo> mounts = MountInfo.ofType("bpf");
+        if (mounts.stream().anyMatch(m -> m.mountPoint().equals(DEFAULT_MOUNT.toString()))) {
+            return Optional.of(DEFAULT_MOUNT);
+        }
+        return mounts.stream().findFirst().map(m -> Path.of(m.mountPoint()));
     }
 
     /** Removes a pin; returns whether it existed. The object lives on while other fds hold it. */

@@ -32,7 +32,7 @@ public final class BpfObject implements AutoCloseable {
         LibBpfLog.drain();
         Pointer object = LibBpf.bpf_object__open_mem(image, elf.length, null);
         if (object == null) {
-            throw new BpfVerifierException("open BPF object " + name, Native.getLastError(), LibBpfLog.drain());
+            throw new BpfObjectFormatException("open BPF object " + name, Native.getLastError(), LibBpfLog.drain());
         }
         return new BpfObject(name, object, image);
     }

@@ -17,7 +17,8 @@ public final class BpfVerifierException extends BpfException {
         return log;
     }
 
-    private static String summary(List<String> log) {
+    /** The end of libbpf's log, indented under the message. */
+    static String summary(List<String> log) {
         if (log.isEmpty()) {
             return "";
         }

@@ -1,7 +1,20 @@
 package io.netfence.loader;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
 /** One line of /proc/self/mountinfo, the fields netfence needs. */
 public record MountInfo(String mountPoint, String fsType) {
+    private static final Path SELF = Path.of("/proc/self/mountinfo");
+
+    /** The mounts of filesystems of one type, in mount order. */
+    public static List<MountInfo> ofType(String fsType) throws IOException {
+        return Files.readAllLines(SELF).stream().map(MountInfo::parse).filter(Objects::nonNull)
+                .filter(m -> m.fsType().equals(fsType)).toList();
+    }
 
     /** Returns null for a line that is not in mountinfo's format. */
     public static MountInfo parse(String line) {

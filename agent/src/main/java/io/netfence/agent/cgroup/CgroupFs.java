@@ -21,15 +21,14 @@ public final class CgroupFs {
     }
 
     public static CgroupFs discover() throws CgroupException {
+        List<MountInfo> mounts;
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-                MountInfo entry = MountInfo.parse(line);
-                if (entry != null && entry.fsType().equals("cgroup2")) {
-                    return new CgroupFs(Path.of(entry.mountPoint()));
-                }
-            }
+            mounts = MountInfo.ofType("cgroup2");
         } catch (IOException e) {
             throw new CgroupException("cannot read /proc/self/mountinfo: " + e.getMessage(), e);
+        }
+        if (!mounts.isEmpty()) {
+            return new CgroupFs(Path.of(mounts.get(0).mountPoint()));
         }
         throw new CgroupException("no cgroup2 filesystem is mounted (netfence needs the unified cgroup hierarchy)");
     }
@@ -45,7 +44,7 @@ public final class CgroupFs {
         if (!Files.isRegularFile(directory.resolve("cgroup.procs"))) {
             throw new CgroupException("cgroup " + normalized + " does not exist (looked for " + directory + ")");
         }
-        return new Cgroup(normalized, directory, inode(directory));
+        return new Cgroup(normalized, directory, id(directory));
     }
 
     /** Creates a child cgroup (which must not exist yet). */
@@ -57,7 +56,7 @@ public final class CgroupFs {
         } catch (IOException e) {
             throw new CgroupException("cannot create cgroup " + normalized + ": " + e, e);
         }
-        return new Cgroup(normalized, directory, inode(directory));
+        return new Cgroup(normalized, directory, id(directory));
     }
 
     /** The cgroup the given process is in, from /proc/PID/cgroup's "0::" line. */
@@ -79,7 +78,7 @@ public final class CgroupFs {
     public boolean exists(String path, long id) {
         try {
             Path directory = directory(normalize(path));
-            return Files.isDirectory(directory) && inode(directory) == id;
+            return Files.isDirectory(directory) && id(directory) == id;
         } catch (CgroupException e) {
             return false;
         }
@@ -174,7 +173,8 @@ public final class CgroupFs {
         return p.replaceAll("/+", "/");
     }
 
-    private static long inode(Path directory) throws CgroupException {
+    /** A cgroup directory's id: its inode number, which the kernel's BPF helpers report. */
+    public static long id(Path directory) throws CgroupException {
         try {
             return ((Number) Files.getAttribute(directory, "unix:ino")).longValue();
         } catch (IOException e) {

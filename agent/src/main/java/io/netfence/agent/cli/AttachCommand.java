@@ -3,7 +3,7 @@ package io.netfence.agent.cli;
 import io.netfence.agent.cgroup.Cgroup;
 import io.netfence.agent.cgroup.CgroupFs;
 import io.netfence.agent.datapath.AttachmentRecord;
-import io.netfence.agent.datapath.Datapath;
+import io.netfence.agent.datapath.KernelDatapath;
 import io.netfence.agent.policy.Policy;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -37,7 +37,9 @@ public final class AttachCommand implements Callable<Integer> {
             throw new UsageException("refusing to attach to the root cgroup: it would confine every process on this host");
         }
         long start = System.nanoTime();
-        Datapath.open(cgroups).attach(cgroup, new Policy(cgroup.path(), policy.egress(), policy.ingress(), policy.audit()),
+        KernelDatapath datapath = KernelDatapath.open(cgroups);
+        datapath.collectGarbage();
+        datapath.attach(cgroup, new Policy(cgroup.path(), policy.egress(), policy.ingress(), policy.audit()),
                 AttachmentRecord.Kind.ATTACH, 0);
         long millis = (System.nanoTime() - start) / 1_000_000;
         System.out.printf("netfence: %s %s (%d egress, %d ingress rules) in %d ms%n", policy.audit() ? "auditing" : "confined",

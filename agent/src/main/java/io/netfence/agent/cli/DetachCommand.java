@@ -2,7 +2,7 @@ package io.netfence.agent.cli;
 
 import io.netfence.agent.cgroup.Cgroup;
 import io.netfence.agent.cgroup.CgroupFs;
-import io.netfence.agent.datapath.Datapath;
+import io.netfence.agent.datapath.KernelDatapath;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,7 +21,9 @@ public final class DetachCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CgroupFs cgroups = Preflight.check();
         Cgroup cgroup = cgroups.open(cgroupPath);
-        if (!Datapath.open(cgroups).detach(cgroup.id())) {
+        KernelDatapath datapath = KernelDatapath.open(cgroups);
+        datapath.collectGarbage();
+        if (!datapath.detach(cgroup.id())) {
             throw new UsageException("netfence is not attached to cgroup " + cgroup.path());
         }
         System.out.println("netfence: detached from " + cgroup.path());

@@ -5,8 +5,6 @@ public final class ExitCodes {
     public static final int OK = 0;
     public static final int INTERNAL = 1;
     public static final int USAGE = 2;
-    /** As in shells: the command exists but cannot be executed. */
-    public static final int NOT_EXECUTABLE = 126;
     /** As in shells: the command was not found. */
     public static final int NOT_FOUND = 127;
 

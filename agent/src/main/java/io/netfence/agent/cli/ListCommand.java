@@ -2,7 +2,7 @@ package io.netfence.agent.cli;
 
 import io.netfence.agent.datapath.Attachment;
 import io.netfence.agent.datapath.AttachmentRecord;
-import io.netfence.agent.datapath.Datapath;
+import io.netfence.agent.datapath.KernelDatapath;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -19,7 +19,7 @@ public final class ListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Attachment> attachments = Datapath.open(Preflight.check()).list();
+        List<Attachment> attachments = KernelDatapath.open(Preflight.check()).list();
         if (attachments.isEmpty()) {
             System.out.println("netfence: no cgroup is confined");
             return ExitCodes.OK;
@@ -30,7 +30,7 @@ public final class ListCommand implements Callable<Integer> {
             AttachmentRecord r = a.record();
             String rules = "egress: " + summarize(r.egressRules(), r.egressRuleCount())
                     + "; ingress: " + summarize(r.ingressRules(), r.ingressRuleCount());
-            String denied = a.stats().map(s -> Long.toString(s.denials())).orElse("-");
+            String denied = a.counters().map(c -> Long.toString(c.denials())).orElse("-");
             String mode = r.audit() ? "audit" : "enforce";
             String cgroup = r.cgroupPath() + switch (r.kind()) {
                 case RUN -> " (run " + r.ownerPid() + ")";

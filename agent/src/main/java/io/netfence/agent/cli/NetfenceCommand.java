@@ -26,6 +26,6 @@ public final class NetfenceCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command (run, attach, detach, list, agent, status, policies, apply or delete)");
+        throw new ParameterException(spec.commandLine(), "missing command (run, attach, detach, list, wait, agent, status, policies, apply, delete or events)");
     }
 }

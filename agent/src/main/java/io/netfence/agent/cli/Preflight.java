@@ -3,7 +3,7 @@ package io.netfence.agent.cli;
 import com.sun.security.auth.module.UnixSystem;
 import io.netfence.agent.cgroup.CgroupException;
 import io.netfence.agent.cgroup.CgroupFs;
-import io.netfence.loader.internal.LibBpf;
+import io.netfence.loader.LibBpfCheck;
 
 /** Checks that this host and user can run netfence, before anything is changed. */
 final class Preflight {
@@ -13,12 +13,9 @@ final class Preflight {
         if (new UnixSystem().getUid() != 0) {
             throw new UsageException("must run as root (netfence loads BPF programs and changes cgroups)");
         }
-        try {
-            LibBpf.ensureLoaded();
-        } catch (UnsatisfiedLinkError e) {
-            String reason = String.join("; ", e.getMessage().strip().split("\\s*\n\\s*"));
-            throw new UsageException("cannot load " + LibBpf.SONAME + " (install the libbpf1 package): " + reason);
-        }
+        LibBpfCheck.problem().ifPresent(reason -> {
+            throw new UsageException("cannot load " + LibBpfCheck.SONAME + " (install the libbpf1 package): " + reason);
+        });
         try {
             return CgroupFs.discover();
         } catch (CgroupException e) {

@@ -10,12 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Option;
 
 /** The policy options of {@code run} and {@code attach}. */
 public final class RuleOptions {
-    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+    private static final Pattern WHITESPACE = Pattern.compile("\\s");
+    private static final String INGRESS = "ingress-";
 
     @Option(names = "--allow", paramLabel = "RULE", description = "Allow egress to RULE.")
     List<String> allow = new ArrayList<>();
@@ -73,15 +75,6 @@ public final class RuleOptions {
         }
     }
 
-    private static int firstWhitespace(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            if (Character.isWhitespace(text.charAt(i))) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
     private void readRulesFile(List<Rule> egress, List<Rule> ingress) {
         List<String> lines;
         try {
@@ -96,24 +89,18 @@ public final class RuleOptions {
             if (line.isEmpty()) {
                 continue;
             }
-            int space = firstWhitespace(line);
-            String[] words = space < 0 ? new String[] {line} : new String[] {line.substring(0, space), line.substring(space).strip()};
-            if (words.length == 2 && firstWhitespace(words[1]) >= 0) {
-                words = WHITESPACE.split(line);
-            }
             String where = rulesFile + ":" + (i + 1) + ": ";
-            if (words.length != 2) {
+            Optional<RuleSyntax.Action> action = RuleSyntax.splitAction(line);
+            if (action.isEmpty() || WHITESPACE.matcher(action.get().rule()).find()) {
                 throw new UsageException(where + "expected 'allow|deny|ingress-allow|ingress-deny RULE', found '" + line + "'");
             }
-            List<Rule> into = words[0].startsWith("ingress-") ? ingress : egress;
-            Verdict verdict = switch (words[0]) {
-                case "allow", "ingress-allow" -> Verdict.ALLOW;
-                case "deny", "ingress-deny" -> Verdict.DENY;
-                default -> throw new UsageException(where + "unknown action '" + words[0]
-                        + "' (expected allow, deny, ingress-allow or ingress-deny)");
-            };
+            String word = action.get().word();
+            boolean isIngress = word.startsWith(INGRESS);
+            Verdict verdict = RuleSyntax.verdictOf(isIngress ? word.substring(INGRESS.length()) : word)
+                    .orElseThrow(() -> new UsageException(where + "unknown action '" + word
+                            + "' (expected allow, deny, ingress-allow or ingress-deny)"));
             try {
-                into.addAll(RuleSyntax.parse(verdict, words[1]));
+                (isIngress ? ingress : egress).addAll(RuleSyntax.parse(verdict, action.get().rule()));
             } catch (RuleSyntaxException e) {
                 throw new UsageException(where + e.getMessage());
             }

@@ -3,8 +3,8 @@ package io.netfence.agent.cli;
 import io.netfence.agent.cgroup.Cgroup;
 import io.netfence.agent.cgroup.CgroupFs;
 import io.netfence.agent.datapath.AttachmentRecord;
-import io.netfence.agent.datapath.Datapath;
-import io.netfence.agent.datapath.abi.CgroupStats;
+import io.netfence.agent.datapath.CgroupCounters;
+import io.netfence.agent.datapath.KernelDatapath;
 import io.netfence.agent.policy.Policy;
 import java.io.File;
 import java.nio.file.Files;
@@ -57,13 +57,14 @@ public final class RunCommand implements Callable<Integer> {
         }
         String parent = cgroupParent != null ? cgroupParent : cgroups.cgroupOf(self);
         cgroups.open(parent); // a clear error for a missing parent
-        Datapath datapath = Datapath.open(cgroups);
+        KernelDatapath datapath = KernelDatapath.open(cgroups);
+        datapath.collectGarbage();
         Cgroup cgroup = cgroups.create((parent.endsWith("/") ? parent : parent + "/") + "netfence-run-" + self);
         int exitCode;
         try {
             datapath.attach(cgroup, policy, AttachmentRecord.Kind.RUN, self);
             exitCode = runInside(cgroup, executable);
-            report(datapath.stats(cgroup.id()), policy.audit());
+            report(datapath.counters().of(cgroup.id()), policy.audit());
         } finally {
             datapath.detachAndRemove(cgroup);
         }
@@ -97,13 +98,13 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private static void report(Optional<CgroupStats> stats, boolean audit) {
-        if (stats.isEmpty() || stats.get().denials() == 0) {
+    private static void report(Optional<CgroupCounters> counters, boolean audit) {
+        if (counters.isEmpty() || counters.get().denials() == 0) {
             return;
         }
-        CgroupStats s = stats.get();
+        CgroupCounters s = counters.get();
         List<String> shown = new ArrayList<>();
-        s.recent().stream().limit(SUMMARY_DESTINATIONS).forEach(f -> shown.add(f.describe() + " (" + f.hookName() + ")"));
+        s.recent().stream().limit(SUMMARY_DESTINATIONS).forEach(f -> shown.add(f.destination() + " (" + f.hook() + ")"));
         String more = s.recent().size() > SUMMARY_DESTINATIONS ? ", ..." : "";
         String what = audit ? "audit: would have denied " : "denied ";
         System.err.println("netfence: " + what + s.denials() + (s.denials() == 1 ? " time: " : " times: ")

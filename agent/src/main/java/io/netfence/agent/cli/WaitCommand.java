@@ -2,7 +2,7 @@ package io.netfence.agent.cli;
 
 import io.netfence.agent.cgroup.Cgroup;
 import io.netfence.agent.cgroup.CgroupFs;
-import io.netfence.agent.datapath.Datapath;
+import io.netfence.agent.datapath.KernelDatapath;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,7 +32,7 @@ public final class WaitCommand implements Callable<Integer> {
         CgroupFs cgroups = Preflight.check();
         String path = cgroupPath != null ? cgroupPath : cgroups.cgroupOf(ProcessHandle.current().pid());
         Cgroup cgroup = cgroups.open(path);
-        Datapath datapath = Datapath.open(cgroups);
+        KernelDatapath datapath = KernelDatapath.open(cgroups);
         long deadline = System.nanoTime() + (long) (timeoutSeconds * 1e9);
         while (true) {
             if (datapath.enforced(cgroup.id())) {

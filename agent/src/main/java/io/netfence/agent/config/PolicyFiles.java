@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -54,35 +55,53 @@ public final class PolicyFiles {
      * like any other: the whole set is refused.
      */
     public static List<PolicySpec> load(List<Path> directories) throws PolicyFileException, IOException {
-        Map<String, String> texts = new java.util.LinkedHashMap<>();
-        List<String> refusals = new ArrayList<>();
-        long total = 0;
+        Map<String, String> texts = new LinkedHashMap<>();
         for (Path directory : directories) {
-            if (!Files.isDirectory(directory)) {
-                continue;
-            }
-            try (Stream<Path> files = Files.list(directory)) {
-                for (Path file : files.filter(PolicyFiles::isPolicyFile).sorted().toList()) {
-                    long size = Files.size(file);
-                    total += size;
-                    if (size > PolicyLimits.MAX_FILE_BYTES || total > PolicyLimits.MAX_TOTAL_BYTES) {
-                        refusals.add(file + ": " + size + " bytes; the limits are " + PolicyLimits.MAX_FILE_BYTES
-                                + " bytes per file and " + PolicyLimits.MAX_TOTAL_BYTES + " for all files together");
-                        continue;
-                    }
-                    PolicyText.Text text = PolicyText.decode(file.toString(), Files.readAllBytes(file));
-                    if (text.ok()) {
-                        texts.put(file.toString(), text.text());
-                    } else {
-                        refusals.add(text.refusal());
-                    }
+            texts.putAll(readDirectory(directory, Set.of()));
+        }
+        return parse(texts);
+    }
+
+    /**
+     * The policy files of one directory (*.yaml and *.yml, not hidden), path → text, in name
+     * order; a missing directory has none. A file over {@link PolicyLimits#MAX_FILE_BYTES} or
+     * not UTF-8 is refused, naming the file (and line:column for bad UTF-8).
+     *
+     * @param exceptNames file names to leave out
+     */
+    public static Map<String, String> readDirectory(Path directory, Set<String> exceptNames) throws PolicyFileException, IOException {
+        Map<String, String> texts = new LinkedHashMap<>();
+        if (!Files.isDirectory(directory)) {
+            return texts;
+        }
+        List<String> refusals = new ArrayList<>();
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path file : files.filter(PolicyFiles::isPolicyFile).sorted().toList()) {
+                if (exceptNames.contains(file.getFileName().toString())) {
+                    continue;
+                }
+                long size = Files.size(file);
+                if (size > PolicyLimits.MAX_FILE_BYTES) {
+                    refusals.add(file + ": " + size + " bytes; the limit is " + PolicyLimits.MAX_FILE_BYTES + " bytes per policy file");
+                    continue;
+                }
+                PolicyText.Text text = PolicyText.decode(file.toString(), Files.readAllBytes(file));
+                if (text.ok()) {
+                    texts.put(file.toString(), text.text());
+                } else {
+                    refusals.add(text.refusal());
                 }
             }
         }
         if (!refusals.isEmpty()) {
             throw new PolicyFileException(refusals.size() <= MAX_ERRORS ? refusals : capped(refusals));
         }
-        return parse(texts);
+        return texts;
+    }
+
+    /** Whether a policy may have this name: 1-63 of a-z, 0-9, '.', '_', '-', starting with a letter or digit. */
+    public static boolean isValidName(String name) {
+        return NAME.matcher(name).matches();
     }
 
     static boolean isPolicyFile(Path file) {
@@ -96,6 +115,11 @@ public final class PolicyFiles {
 
     /** Parses files given as name → text, checking names are unique across all of them. */
     public static List<PolicySpec> parse(Map<String, String> texts) throws PolicyFileException {
+        long total = texts.values().stream().mapToLong(String::length).sum();
+        if (total > PolicyLimits.MAX_TOTAL_BYTES) {
+            throw new PolicyFileException(List.of(texts.size() + " policy files of " + total + " characters; the limit is "
+                    + PolicyLimits.MAX_TOTAL_BYTES + " for all files together"));
+        }
         List<PolicySpec> specs = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         Map<String, String> firstDefinition = new HashMap<>();
@@ -191,18 +215,14 @@ public final class PolicyFiles {
         }
         for (Node item : yaml.sequence(node, "'" + direction + "'").orElse(List.of())) {
             yaml.scalar(item, "a rule").ifPresent(text -> {
-                String[] words = text.strip().split("\\s+", 2);
-                Verdict verdict = switch (words[0]) {
-                    case "allow" -> Verdict.ALLOW;
-                    case "deny" -> Verdict.DENY;
-                    default -> null;
-                };
-                if (verdict == null || words.length < 2) {
+                Optional<RuleSyntax.Action> action = RuleSyntax.splitAction(text);
+                Optional<Verdict> verdict = action.flatMap(RuleSyntax.Action::verdict);
+                if (verdict.isEmpty()) {
                     yaml.error(item, "a rule is 'allow RULE' or 'deny RULE', not '" + text + "'");
                     return;
                 }
                 try {
-                    rules.addAll(RuleSyntax.parse(verdict, words[1]));
+                    rules.addAll(RuleSyntax.parse(verdict.get(), action.get().rule()));
                 } catch (RuleSyntaxException problem) {
                     yaml.error(item, problem.getMessage());
                 }

@@ -1,16 +1,17 @@
 package io.netfence.agent.daemon;
 
 import io.netfence.agent.cgroup.CgroupFs;
+import io.netfence.agent.cgroup.CgroupWatcher;
 import io.netfence.agent.config.AgentConfig;
 import io.netfence.agent.config.PolicyFileException;
 import io.netfence.agent.config.PolicyFiles;
 import io.netfence.agent.config.PolicySpec;
-import io.netfence.agent.datapath.AgentPidFile;
 import io.netfence.agent.daemon.events.EventHub;
 import io.netfence.agent.daemon.events.EventPump;
 import io.netfence.agent.daemon.metrics.MetricsServer;
 import io.netfence.agent.daemon.metrics.NetfenceMetrics;
-import io.netfence.agent.datapath.Datapath;
+import io.netfence.agent.datapath.KernelDatapath;
+import io.netfence.agent.host.AgentPidFile;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
@@ -32,7 +33,7 @@ public final class Agent implements AutoCloseable, AgentControl {
     private static final long RESCAN_SECONDS = 5;
 
     private final AgentConfig config;
-    private final Datapath datapath;
+    private final KernelDatapath datapath;
     private final Reconciler reconciler;
     private final ScheduledExecutorService worker;
     private final Instant started = Instant.now();
@@ -46,7 +47,7 @@ public final class Agent implements AutoCloseable, AgentControl {
     private final java.util.concurrent.atomic.AtomicLong reloadsRejected = new java.util.concurrent.atomic.AtomicLong();
     private volatile Map<Integer, String> policyNames = Map.of();
 
-    private Agent(AgentConfig config, Datapath datapath, CgroupFs cgroups) {
+    private Agent(AgentConfig config, KernelDatapath datapath, CgroupFs cgroups) {
         this.config = config;
         this.datapath = datapath;
         this.reconciler = new Reconciler(datapath, cgroups);
@@ -59,7 +60,8 @@ public final class Agent implements AutoCloseable, AgentControl {
 
     /** Adopts what is pinned, applies the policy files and starts watching. */
     public static Agent start(AgentConfig config, CgroupFs cgroups) throws IOException {
-        Datapath datapath = Datapath.open(cgroups);
+        KernelDatapath datapath = KernelDatapath.open(cgroups);
+        datapath.collectGarbage();
         AgentPidFile.claim(datapath.runtimeDirectory());
         datapath.keepLoaded();
         Agent agent = new Agent(config, datapath, cgroups);

@@ -15,6 +15,8 @@ import io.netfence.agent.daemon.events.DenialEvent;
 import io.netfence.agent.config.PolicyFileException;
 import io.netfence.agent.config.PolicyFiles;
 import io.netfence.agent.config.PolicySpec;
+import io.netfence.agent.config.PolicyYaml;
+import io.netfence.agent.host.AtomicFile;
 import io.netfence.agent.policy.Rule;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -87,7 +89,7 @@ final class AgentRoutes implements ApiRoutes {
         }
         try {
             Set<String> names = incoming.stream().map(PolicySpec::name).collect(Collectors.toSet());
-            Map<String, String> operator = texts(agent.config().policiesDir(), Set.of());
+            Map<String, String> operator = PolicyFiles.readDirectory(agent.config().policiesDir(), Set.of());
             for (PolicySpec existing : PolicyFiles.parse(operator)) {
                 if (names.contains(existing.name())) {
                     return ApiResponse.error(409, "policy '" + existing.name() + "' is defined in " + existing.source()
@@ -95,14 +97,14 @@ final class AgentRoutes implements ApiRoutes {
                 }
             }
             Map<String, String> all = new LinkedHashMap<>(operator);
-            all.putAll(texts(agent.config().apiPoliciesDir(), names.stream().map(n -> n + ".yaml").collect(Collectors.toSet())));
+            all.putAll(PolicyFiles.readDirectory(agent.config().apiPoliciesDir(), names.stream().map(n -> n + ".yaml").collect(Collectors.toSet())));
             all.put(source, yaml);
             PolicyFiles.parse(all);
             Map<Path, Optional<String>> before = new LinkedHashMap<>();
             for (PolicySpec spec : incoming) {
                 Path file = agent.config().apiPoliciesDir().resolve(spec.name() + ".yaml");
                 before.put(file, Files.exists(file) ? Optional.of(Files.readString(file, StandardCharsets.UTF_8)) : Optional.empty());
-                write(file, PolicyYaml.write(spec, source));
+                AtomicFile.writeString(file, PolicyYaml.write(spec, source));
             }
             ReloadResult reload = agent.reloadAndWait();
             if (!reload.ok()) {
@@ -125,7 +127,7 @@ final class AgentRoutes implements ApiRoutes {
             return ApiResponse.error(400, invalid.get());
         }
         try {
-            for (PolicySpec existing : PolicyFiles.parse(texts(agent.config().policiesDir(), Set.of()))) {
+            for (PolicySpec existing : PolicyFiles.parse(PolicyFiles.readDirectory(agent.config().policiesDir(), Set.of()))) {
                 if (existing.name().equals(name)) {
                     return ApiResponse.error(409, "policy '" + name + "' is defined in " + existing.source() + "; remove it there");
                 }
@@ -143,35 +145,11 @@ final class AgentRoutes implements ApiRoutes {
         }
     }
 
-    private static Map<String, String> texts(Path directory, Set<String> except) throws IOException {
-        Map<String, String> texts = new LinkedHashMap<>();
-        if (!Files.isDirectory(directory)) {
-            return texts;
-        }
-        try (Stream<Path> files = Files.list(directory)) {
-            for (Path file : files.sorted().toList()) {
-                String name = file.getFileName().toString();
-                if (!except.contains(name) && Files.isRegularFile(file) && !name.startsWith(".")
-                        && (name.endsWith(".yaml") || name.endsWith(".yml"))) {
-                    texts.put(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return texts;
-    }
-
-    private static void write(Path file, String text) throws IOException {
-        Files.createDirectories(file.getParent());
-        Path temporary = file.resolveSibling("." + file.getFileName() + ".tmp");
-        Files.writeString(temporary, text, StandardCharsets.UTF_8);
-        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
     /** Puts each file back as it was before the apply: its old text, or no file. */
     private static void restore(Map<Path, Optional<String>> before) throws IOException {
         for (Map.Entry<Path, Optional<String>> file : before.entrySet()) {
             if (file.getValue().isPresent()) {
-                write(file.getKey(), file.getValue().get());
+                AtomicFile.writeString(file.getKey(), file.getValue().get());
             } else {
                 Files.deleteIfExists(file.getKey());
             }

@@ -1,9 +1,10 @@
 package io.netfence.agent.daemon;
 
 import io.netfence.agent.daemon.metrics.ScrapeSource;
-import io.netfence.agent.datapath.Datapath;
-import io.netfence.agent.datapath.abi.Abi;
-import io.netfence.agent.datapath.abi.CgroupStats;
+import io.netfence.agent.datapath.CgroupCounters;
+import io.netfence.agent.datapath.EventCounters;
+import io.netfence.agent.datapath.KernelDatapath;
+import io.netfence.agent.datapath.MapFill;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -11,16 +12,16 @@ import java.util.Map;
 /** The agent's answers to the metrics, read at scrape time. */
 final class AgentScrapeSource implements ScrapeSource {
     private final Agent agent;
-    private final Datapath datapath;
+    private final KernelDatapath datapath;
 
-    AgentScrapeSource(Agent agent, Datapath datapath) {
+    AgentScrapeSource(Agent agent, KernelDatapath datapath) {
         this.agent = agent;
         this.datapath = datapath;
     }
 
     @Override
-    public Map<Long, CgroupStats> stats() throws IOException {
-        return datapath.allStats();
+    public Map<Long, CgroupCounters> stats() throws IOException {
+        return datapath.counters().all();
     }
 
     @Override
@@ -33,10 +34,8 @@ final class AgentScrapeSource implements ScrapeSource {
     }
 
     @Override
-    public EventOutcomes eventOutcomes() throws IOException {
-        long[] counters = datapath.eventCounters();
-        return new EventOutcomes(counters[Abi.COUNTER_EVENTS_SENT], counters[Abi.COUNTER_EVENTS_SUPPRESSED],
-                counters[Abi.COUNTER_EVENTS_LOST]);
+    public EventCounters eventCounters() throws IOException {
+        return datapath.counters().events();
     }
 
     @Override
@@ -50,9 +49,8 @@ final class AgentScrapeSource implements ScrapeSource {
     }
 
     @Override
-    public MapUsage mapUsage() throws IOException {
-        Datapath.MapFill fill = datapath.mapFill();
-        return new MapUsage(fill.ruleEntries(), fill.ruleCapacity(), fill.portLists(), fill.portListCapacity());
+    public MapFill mapFill() throws IOException {
+        return datapath.counters().mapFill();
     }
 
     @Override

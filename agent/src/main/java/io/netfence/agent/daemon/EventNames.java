@@ -1,12 +1,13 @@
 package io.netfence.agent.daemon;
 
+import io.netfence.agent.cgroup.CgroupFs;
+import io.netfence.agent.cgroup.CgroupTree;
 import io.netfence.agent.config.Target;
 import io.netfence.agent.daemon.events.DenialEvent;
 import io.netfence.agent.datapath.AttachmentRecord;
-import io.netfence.agent.datapath.Datapath;
+import io.netfence.agent.datapath.KernelDatapath;
 import io.netfence.agent.datapath.abi.Event;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -22,14 +23,14 @@ import java.util.function.Supplier;
  */
 final class EventNames {
     private static final long RESCAN_NANOS = 1_000_000_000L;
-    private final Datapath datapath;
+    private final KernelDatapath datapath;
     private final CgroupTree tree;
     private final Supplier<Map<Integer, String>> agentPolicies;
     private final LongFunction<Instant> wallClock;
     private final Map<Long, String> paths = new ConcurrentHashMap<>();
     private volatile long lastScan;
 
-    EventNames(Datapath datapath, CgroupTree tree, Supplier<Map<Integer, String>> agentPolicies, LongFunction<Instant> wallClock) {
+    EventNames(KernelDatapath datapath, CgroupTree tree, Supplier<Map<Integer, String>> agentPolicies, LongFunction<Instant> wallClock) {
         this.datapath = datapath;
         this.tree = tree;
         this.agentPolicies = agentPolicies;
@@ -62,7 +63,7 @@ final class EventNames {
             lastScan = now;
             for (String p : tree.all()) {
                 try {
-                    paths.put(((Number) Files.getAttribute(tree.directory(p), "unix:ino")).longValue(), p);
+                    paths.put(CgroupFs.id(tree.directory(p)), p);
                 } catch (IOException e) {
                     // gone meanwhile
                 }

@@ -11,10 +11,6 @@ public final class Log {
         write("INFO", message);
     }
 
-    public static void warn(String message) {
-        write("WARN", message);
-    }
-
     public static void error(String message) {
         write("ERROR", message);
     }

@@ -1,17 +1,14 @@
 package io.netfence.agent.daemon;
 
+import io.netfence.agent.config.PolicyFiles;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /** Why a name from a request cannot be a policy's, said before it is used as a file name. */
 final class PolicyNames {
-    /** The rule config.PolicyFiles applies to names in files. */
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
-
     private PolicyNames() {}
 
     static Optional<String> problem(String name) {
-        if (NAME.matcher(name).matches()) {
+        if (PolicyFiles.isValidName(name)) {
             return Optional.empty();
         }
         String shown = name.codePoints().limit(80)

@@ -3,12 +3,13 @@ package io.netfence.agent.daemon;
 import io.netfence.agent.cgroup.Cgroup;
 import io.netfence.agent.cgroup.CgroupException;
 import io.netfence.agent.cgroup.CgroupFs;
+import io.netfence.agent.cgroup.CgroupTree;
 import io.netfence.agent.config.PolicySpec;
 import io.netfence.agent.datapath.AppliedPolicy;
 import io.netfence.agent.datapath.AttachmentRecord;
 import io.netfence.agent.datapath.Datapath;
+import io.netfence.agent.datapath.RulesetOwner;
 import io.netfence.agent.datapath.abi.CgroupPolicy;
-import io.netfence.agent.datapath.abi.RulesetInfo;
 import io.netfence.agent.policy.Policy;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -35,7 +36,7 @@ final class Reconciler {
     private final Datapath datapath;
     private final CgroupFs cgroups;
     private final CgroupTree tree;
-    private final long owner = RulesetInfo.AGENT_OWNER | ProcessHandle.current().pid();
+    private final RulesetOwner owner = RulesetOwner.agent(ProcessHandle.current().pid());
     private List<PolicySpec> specs = List.of();
     private final Map<String, AppliedPolicy> applied = new HashMap<>();
     private final Map<String, Policy> appliedContent = new HashMap<>();
@@ -70,9 +71,7 @@ final class Reconciler {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            Set<Integer> written = new HashSet<>();
-            fresh.values().forEach(p -> written.addAll(p.rulesets()));
-            datapath.deleteRulesets(written);
+            datapath.deleteUnreferencedAgentRulesets(keptRulesets()); // what was written: nothing points at it
             throw e;
         }
         Set<String> names = new HashSet<>();
@@ -87,7 +86,14 @@ final class Reconciler {
         appliedContent.keySet().retainAll(names);
         specs = List.copyOf(newSpecs);
         reconcileAll();
-        deleteUnusedRulesets();
+        datapath.deleteUnreferencedAgentRulesets(keptRulesets()); // earlier versions, once no cgroup points at them
+    }
+
+    /** The rulesets of the policies in force: kept while the agent may point new cgroups at them. */
+    private Set<Integer> keptRulesets() {
+        Set<Integer> kept = new HashSet<>();
+        applied.values().forEach(p -> kept.addAll(p.rulesets()));
+        return kept;
     }
 
     private int policyId(String name) {
@@ -173,19 +179,6 @@ final class Reconciler {
                 AttachmentRecord.Kind.AGENT, ProcessHandle.current().pid()));
         pointed.put(cgroup.id(), new Pointed(path, policies));
         return true;
-    }
-
-    /** Rulesets of earlier versions (or earlier agents) that no cgroup points at any more. */
-    private void deleteUnusedRulesets() throws IOException {
-        Set<Integer> inUse = new HashSet<>(datapath.referencedRulesets());
-        applied.values().forEach(p -> inUse.addAll(p.rulesets()));
-        Set<Integer> unused = new HashSet<>();
-        for (Map.Entry<Integer, RulesetInfo> e : datapath.rulesets().entrySet()) {
-            if (e.getValue().ownedByAgent() && !inUse.contains(e.getKey())) {
-                unused.add(e.getKey());
-            }
-        }
-        datapath.deleteRulesets(unused);
     }
 
     /** Policy name → the cgroups it is in force on. */

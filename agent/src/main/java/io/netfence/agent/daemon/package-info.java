@@ -1,7 +1,8 @@
 /**
- * The long-lived agent: keeps the kernel in line with the policy files, follows cgroups, and
- * implements the control API's routes ({@code AgentRoutes}) over the narrow
- * {@code AgentControl}, so the routes are tested without a kernel.
+ * The long-lived agent: keeps the kernel in line with the policy files ({@code Reconciler} over
+ * the narrow {@code datapath.Datapath}), follows cgroups and policy directories, and implements
+ * the control API's routes ({@code AgentRoutes}) over the narrow {@code AgentControl}, so both
+ * are tested without a kernel.
  *
  * <p>May use every package below the CLI; the CLI starts it.
  */

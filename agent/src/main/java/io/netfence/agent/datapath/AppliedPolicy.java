@@ -2,6 +2,7 @@ package io.netfence.agent.datapath;
 
 import io.netfence.agent.datapath.abi.Abi;
 import io.netfence.agent.datapath.abi.PolicySlot;
+import java.util.List;
 import java.util.Set;
 
 /** A policy whose rulesets are in the kernel, ready to be pointed at by any number of cgroups. */
@@ -12,6 +13,6 @@ public record AppliedPolicy(String name, int policyId, int egressRuleset, int in
     }
 
     public Set<Integer> rulesets() {
-        return Set.of(egressRuleset, ingressRuleset);
+        return Set.copyOf(List.of(egressRuleset, ingressRuleset)); // the deny-all slot's are both 0
     }
 }

@@ -1,15 +1,16 @@
 package io.netfence.agent.datapath;
 
 import io.netfence.agent.cgroup.Cgroup;
+import io.netfence.agent.host.AtomicFile;
 import io.netfence.agent.policy.Policy;
 import io.netfence.agent.policy.Rule;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -62,13 +63,11 @@ public record AttachmentRecord(long cgroupId, String cgroupPath, Kind kind, List
         p.setProperty("ingress.rules", String.join(SEPARATOR, ingressRules));
         p.setProperty("ingress.count", Integer.toString(ingressRuleCount));
         p.setProperty("owner.pid", Long.toString(ownerPid));
-        Path file = file(runtimeDirectory, cgroupId);
-        Files.createDirectories(file.getParent());
-        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        try (Writer out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
-            p.store(out, "netfence attachment: written by netfence, do not edit");
-        }
-        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        AtomicFile.write(file(runtimeDirectory, cgroupId), out -> {
+            Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+            p.store(writer, "netfence attachment: written by netfence, do not edit");
+            writer.flush();
+        });
     }
 
     public static Optional<AttachmentRecord> load(Path runtimeDirectory, long cgroupId) throws IOException {

@@ -24,8 +24,9 @@ import java.util.stream.Stream;
 
 /**
  * The host's shared programs and maps, opened from their pins, or loaded from the embedded object
- * and pinned when there are none. Opened under the {@link HostLock} for one operation and closed
- * after it, so no process ever keeps using programs another one has unpinned.
+ * and pinned when there are none. {@link LockedPins} opens it under the host lock, for one
+ * operation or, in the agent, for the agent's lifetime; no CLI call unpins anything while an
+ * agent runs, so no process ever keeps using programs another one has unpinned.
  */
 final class PinnedState implements AutoCloseable {
     static final String OBJECT_RESOURCE = "/io/netfence/bpf/netfence.bpf.o";
@@ -60,7 +61,7 @@ final class PinnedState implements AutoCloseable {
         byte[] object = embeddedObject();
         Meta build = new Meta(Abi.VERSION, sha256(object));
         if (isPinned(pins)) {
-            PinnedState pinned = open(pins);
+            PinnedState pinned = openPinned(pins);
             boolean sameBuild = pinned.meta.lookup(Meta.key()).map(Meta::decode).map(build::sameBuild).orElse(false);
             if (sameBuild || hasAttachments(pins)) {
                 // another build's programs keep serving the cgroups that use them; replacing them
@@ -91,7 +92,8 @@ final class PinnedState implements AutoCloseable {
         }
     }
 
-    private static PinnedState open(PinLayout pins) throws BpfException {
+    /** Opens what is pinned, whichever build pinned it; changes nothing. */
+    static PinnedState openPinned(PinLayout pins) throws BpfException {
         Map<Hook, BpfProgram> programs = new EnumMap<>(Hook.class);
         Map<String, BpfMap> maps = new LinkedHashMap<>();
         try {
@@ -126,7 +128,7 @@ final class PinnedState implements AutoCloseable {
                 }
             }
         }
-        PinnedState state = open(pins);
+        PinnedState state = openPinned(pins);
         state.meta.update(Meta.key(), build.encode(), BpfMap.ANY);
         return state;
     }

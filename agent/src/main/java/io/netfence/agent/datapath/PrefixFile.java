@@ -1,14 +1,13 @@
 package io.netfence.agent.datapath;
 
+import io.netfence.agent.host.AtomicFile;
 import io.netfence.agent.policy.IpPrefix;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,9 +36,8 @@ final class PrefixFile {
     }
 
     static void write(Path file, List<IpPrefix> prefixes) throws IOException {
-        Files.createDirectories(file.getParent());
-        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(temporary), 1 << 16))) {
+        AtomicFile.write(file, stream -> {
+            DataOutputStream out = new DataOutputStream(stream);
             out.writeInt(prefixes.size());
             for (IpPrefix prefix : prefixes) {
                 byte[] address = prefix.address();
@@ -47,8 +45,8 @@ final class PrefixFile {
                 out.writeByte(address.length);
                 out.write(address);
             }
-        }
-        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            out.flush();
+        });
     }
 
     static List<IpPrefix> read(Path file) throws IOException {

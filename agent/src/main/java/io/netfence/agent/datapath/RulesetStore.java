@@ -23,9 +23,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes and removes compiled rulesets in nf_rules / nf_portlists, with nf_rulesets as the
- * registry of which ids exist and a {@link PrefixFile} per ruleset naming its keys. A ruleset is
- * written whole under a fresh id before anything points at it, so a policy swap is one write of
- * the cgroup's policy storage.
+ * registry of which ids exist and a {@link PrefixFile} per ruleset naming its keys. Which
+ * rulesets to write or remove, and when, is {@link RulesetLifetime}'s to say.
  */
 final class RulesetStore {
     private static final int BATCH = 65536;
@@ -37,12 +36,12 @@ final class RulesetStore {
         this.runtime = runtimeDirectory;
     }
 
-    /** Registers a fresh ruleset id for the cgroup and writes the ruleset under it. */
-    int write(long cgroupId, CompiledRuleset ruleset) throws IOException {
-        int id = allocate(cgroupId, ruleset);
+    /** Registers a fresh ruleset id for the owner and writes the ruleset under it. */
+    int write(RulesetOwner owner, CompiledRuleset ruleset) throws IOException {
+        int id = allocate(owner, ruleset);
         PrefixFile.write(PrefixFile.of(runtime, id), ruleset.entries().stream().map(Entry::prefix).toList());
         for (int i = 0; i < ruleset.portLists().size(); i++) {
-            state.portLists.update(PortListKey.encode(id, i + 1), PortListValue.encode(ruleset.portLists().get(i)), BpfMap.ANY);
+            state.portLists.update(PortListKey.encode(id, i + 1), encode(ruleset.portLists().get(i)), BpfMap.ANY);
         }
         for (int start = 0; start < ruleset.entries().size(); start += BATCH) {
             int count = Math.min(BATCH, ruleset.entries().size() - start);
@@ -57,8 +56,13 @@ final class RulesetStore {
         return id;
     }
 
-    private int allocate(long cgroupId, CompiledRuleset ruleset) throws BpfException {
-        byte[] info = new RulesetInfo(cgroupId, ruleset.entries().size(), ruleset.portLists().size()).encode();
+    private static byte[] encode(CompiledRuleset.PortList list) {
+        return PortListValue.encode(list.rules().stream()
+                .map(r -> new PortListValue.Rule(r.portFrom(), r.portTo(), r.protocolBits(), r.verdict())).toList());
+    }
+
+    private int allocate(RulesetOwner owner, CompiledRuleset ruleset) throws BpfException {
+        byte[] info = new RulesetInfo(owner.encoded(), ruleset.entries().size(), ruleset.portLists().size()).encode();
         while (true) {
             int id = ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE);
             try {
@@ -99,10 +103,6 @@ final class RulesetStore {
             Files.delete(file);
         }
         deleteByScan(unknown);
-    }
-
-    void delete(int id) throws IOException {
-        delete(Set.of(id));
     }
 
     /** Removes rulesets whose content is unknown by scanning both maps: O(all rules on the host). */

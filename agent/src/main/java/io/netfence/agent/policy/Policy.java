@@ -14,12 +14,4 @@ public record Policy(String name, List<Rule> egress, List<Rule> ingress, boolean
         egress = List.copyOf(egress);
         ingress = List.copyOf(ingress);
     }
-
-    public List<Rule> rules(Direction direction) {
-        return direction == Direction.EGRESS ? egress : ingress;
-    }
-
-    public int ruleCount() {
-        return egress.size() + ingress.size();
-    }
 }

@@ -2,6 +2,7 @@ package io.netfence.agent.policy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -22,6 +23,28 @@ public final class RuleSyntax {
     private static final Pattern PORTS = Pattern.compile("[0-9]{1,6}(-[0-9]{1,6})?");
 
     private RuleSyntax() {}
+
+    /** A rule written after its action word, as in "allow RULE": policy files and rules files hold them so. */
+    public record Action(String word, String rule) {
+        public Optional<Verdict> verdict() {
+            return verdictOf(word);
+        }
+    }
+
+    /** The verdict of the action "allow" or "deny"; empty for any other word. */
+    public static Optional<Verdict> verdictOf(String action) {
+        return switch (action) {
+            case "allow" -> Optional.of(Verdict.ALLOW);
+            case "deny" -> Optional.of(Verdict.DENY);
+            default -> Optional.empty();
+        };
+    }
+
+    /** Splits "ACTION RULE" at its first whitespace; empty when there is no rule after the action. */
+    public static Optional<Action> splitAction(String text) {
+        String[] words = text.strip().split("\\s+", 2);
+        return words.length == 2 ? Optional.of(new Action(words[0], words[1])) : Optional.empty();
+    }
 
     /**
      * Parses one rule; a keyword yields one rule per address family.

@@ -168,6 +168,6 @@ class PolicyFilesTest {
             out.write(new byte[PolicyLimits.MAX_FILE_BYTES + 1]);
         }
         e = assertThrows(PolicyFileException.class, () -> PolicyFiles.load(List.of(dir))).errors();
-        assertTrue(e.get(0).contains((PolicyLimits.MAX_FILE_BYTES + 1) + " bytes; the limits are"), e.toString());
+        assertTrue(e.get(0).contains((PolicyLimits.MAX_FILE_BYTES + 1) + " bytes; the limit is"), e.toString());
     }
 }

@@ -1,7 +1,9 @@
 package io.netfence.agent.daemon.metrics;
 
 import io.netfence.agent.datapath.abi.Abi;
-import io.netfence.agent.datapath.abi.CgroupStats;
+import io.netfence.agent.datapath.CgroupCounters;
+import io.netfence.agent.datapath.EventCounters;
+import io.netfence.agent.datapath.MapFill;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Info;
@@ -43,10 +45,10 @@ public final class NetfenceMetrics {
         CounterWithCallback.builder().name("netfence_events").labelNames("outcome")
                 .help("What became of each denial's event: sent, suppressed by the rate limit (counted in a later event), lost (ring full)")
                 .callback(cb -> {
-                    ScrapeSource.EventOutcomes outcomes = read(source::eventOutcomes);
-                    cb.call(outcomes.sent(), "sent");
-                    cb.call(outcomes.suppressed(), "suppressed");
-                    cb.call(outcomes.lost(), "lost");
+                    EventCounters c = read(source::eventCounters);
+                    cb.call(c.sent(), "sent");
+                    cb.call(c.suppressed(), "suppressed");
+                    cb.call(c.lost(), "lost");
                 }).register(registry);
         CounterWithCallback.builder().name("netfence_events_received").help("Events the agent read from the ring")
                 .callback(cb -> cb.call(source.eventsReceived())).register(registry);
@@ -73,13 +75,13 @@ public final class NetfenceMetrics {
                 .callback(cb -> cb.call(read(source::stats).size())).register(registry);
         GaugeWithCallback.builder().name("netfence_map_entries").labelNames("map").help("Entries in use in the rule maps")
                 .callback(cb -> {
-                    ScrapeSource.MapUsage usage = read(source::mapUsage);
+                    MapFill usage = read(source::mapFill);
                     cb.call(usage.ruleEntries(), Abi.MAP_RULES);
                     cb.call(usage.portLists(), Abi.MAP_PORTLISTS);
                 }).register(registry);
         GaugeWithCallback.builder().name("netfence_map_capacity").labelNames("map").help("Capacity of the rule maps")
                 .callback(cb -> {
-                    ScrapeSource.MapUsage usage = read(source::mapUsage);
+                    MapFill usage = read(source::mapFill);
                     cb.call(usage.ruleCapacity(), Abi.MAP_RULES);
                     cb.call(usage.portListCapacity(), Abi.MAP_PORTLISTS);
                 }).register(registry);
@@ -116,7 +118,7 @@ public final class NetfenceMetrics {
             return snapshot;
         }
         Map<Long, Map<Series, Long>> byCgroup = new HashMap<>();
-        for (Map.Entry<Long, CgroupStats> e : read(source::stats).entrySet()) {
+        for (Map.Entry<Long, CgroupCounters> e : read(source::stats).entrySet()) {
             byCgroup.put(e.getKey(), series(source.policyLabel(e.getKey()), e.getValue()));
         }
         snapshot = totals.totals(byCgroup);
@@ -124,7 +126,7 @@ public final class NetfenceMetrics {
         return snapshot;
     }
 
-    static Map<Series, Long> series(String policy, CgroupStats s) {
+    static Map<Series, Long> series(String policy, CgroupCounters s) {
         Map<Series, Long> m = new HashMap<>();
         for (int d = 0; d < 2; d++) {
             m.put(Series.of("packets", policy, DIRECTIONS[d], "allowed"), s.allowedPackets()[d]);

@@ -1,6 +1,8 @@
 package io.netfence.agent.daemon.metrics;
 
-import io.netfence.agent.datapath.abi.CgroupStats;
+import io.netfence.agent.datapath.CgroupCounters;
+import io.netfence.agent.datapath.EventCounters;
+import io.netfence.agent.datapath.MapFill;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -8,24 +10,18 @@ import java.util.Map;
 /** What the metrics read from the agent at scrape time, each as a value of its own type. */
 public interface ScrapeSource {
     /** cgroup id → its counters, for every cgroup netfence confines. */
-    Map<Long, CgroupStats> stats() throws IOException;
+    Map<Long, CgroupCounters> stats() throws IOException;
 
     /** cgroup id → the bounded policy label its counters are reported under. */
     String policyLabel(long cgroupId);
 
-    /** What became of denial events in the kernel, counted since the maps were created. */
-    record EventOutcomes(long sent, long suppressed, long lost) {}
-
-    EventOutcomes eventOutcomes() throws IOException;
+    EventCounters eventCounters() throws IOException;
 
     long eventsReceived();
 
     long eventsPending();
 
-    /** Entries in use and capacity of the two rule maps. */
-    record MapUsage(long ruleEntries, long ruleCapacity, long portLists, long portListCapacity) {}
-
-    MapUsage mapUsage() throws IOException;
+    MapFill mapFill() throws IOException;
 
     /** A policy in force: its rule counts and the cgroups it is on. */
     record PolicyGauge(String name, int egressRules, int ingressRules, int cgroups) {}

@@ -42,9 +42,6 @@ public final class Abi {
     public static final int COUNTER_EVENTS_SENT = 0;
     public static final int COUNTER_EVENTS_SUPPRESSED = 1;
     public static final int COUNTER_EVENTS_LOST = 2;
-    public static final int COUNTERS = 3;
-
-    public static final long EVENT_INTERVAL_NS = 1_000_000_000L;
 
     private Abi() {}
 }

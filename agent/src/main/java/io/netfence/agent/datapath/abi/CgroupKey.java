@@ -12,8 +12,4 @@ public final class CgroupKey {
     public static byte[] encode(long cgroupId) {
         return ByteBuffer.allocate(SIZE).order(ByteOrder.nativeOrder()).putLong(cgroupId).array();
     }
-
-    public static long decode(byte[] key) {
-        return ByteBuffer.wrap(key).order(ByteOrder.nativeOrder()).getLong();
-    }
 }

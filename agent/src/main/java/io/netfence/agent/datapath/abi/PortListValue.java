@@ -1,9 +1,9 @@
 package io.netfence.agent.datapath.abi;
 
-import io.netfence.agent.datapath.CompiledRuleset.PortList;
-import io.netfence.agent.datapath.CompiledRuleset.PortRule;
+import io.netfence.agent.policy.Verdict;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
 
 /** Mirror of {@code struct nf_portlist} and its {@code struct nf_port_rule}s (8 bytes each). */
 public final class PortListValue {
@@ -18,10 +18,13 @@ public final class PortListValue {
 
     private PortListValue() {}
 
-    public static byte[] encode(PortList list) {
+    /** One {@code struct nf_port_rule}; {@code protocolBits} are NF_PROTO_* bits. */
+    public record Rule(int portFrom, int portTo, int protocolBits, Verdict verdict) {}
+
+    public static byte[] encode(List<Rule> rules) {
         ByteBuffer b = ByteBuffer.allocate(SIZE).order(ByteOrder.nativeOrder());
-        b.putInt(list.rules().size()).putInt(0);
-        for (PortRule rule : list.rules()) {
+        b.putInt(rules.size()).putInt(0);
+        for (Rule rule : rules) {
             b.putShort((short) rule.portFrom()).putShort((short) rule.portTo());
             b.put((byte) rule.protocolBits()).put((byte) Verdicts.abi(rule.verdict())).putShort((short) 0);
         }

@@ -2,7 +2,9 @@ package io.netfence.agent.daemon.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netfence.agent.datapath.abi.CgroupStats;
+import io.netfence.agent.datapath.CgroupCounters;
+import io.netfence.agent.datapath.EventCounters;
+import io.netfence.agent.datapath.MapFill;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,10 +18,10 @@ import org.junit.jupiter.api.Test;
 class NetfenceMetricsTest {
     /** A scrape source whose values a test sets. */
     static final class InMemorySource implements ScrapeSource {
-        final Map<Long, CgroupStats> stats = new HashMap<>();
+        final Map<Long, CgroupCounters> stats = new HashMap<>();
 
         @Override
-        public Map<Long, CgroupStats> stats() {
+        public Map<Long, CgroupCounters> stats() {
             return Map.copyOf(stats);
         }
 
@@ -29,8 +31,8 @@ class NetfenceMetricsTest {
         }
 
         @Override
-        public EventOutcomes eventOutcomes() {
-            return new EventOutcomes(5, 2, 1);
+        public EventCounters eventCounters() {
+            return new EventCounters(5, 2, 1);
         }
 
         @Override
@@ -44,8 +46,8 @@ class NetfenceMetricsTest {
         }
 
         @Override
-        public MapUsage mapUsage() {
-            return new MapUsage(10, 1000, 2, 100);
+        public MapFill mapFill() {
+            return new MapFill(10, 1000, 2, 100);
         }
 
         @Override
@@ -79,10 +81,10 @@ class NetfenceMetricsTest {
         }
     }
 
-    static CgroupStats denied(long egressPackets) {
+    static CgroupCounters denied(long egressPackets) {
         long[] zero = {0, 0};
-        return new CgroupStats(zero, zero, new long[] {egressPackets, 0}, zero, new long[] {egressPackets, 0}, egressPackets, List.of(),
-                zero, zero);
+        return new CgroupCounters(zero, zero, new long[] {egressPackets, 0}, zero, new long[] {egressPackets, 0}, zero, zero, egressPackets,
+                List.of());
     }
 
     private static String scrape(NetfenceMetrics metrics) throws IOException {

@@ -1,4 +1,4 @@
-package io.netfence.agent.datapath;
+package io.netfence.agent.host;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,14 +1,13 @@
-package io.netfence.agent.daemon;
+package io.netfence.agent.config;
 
-import io.netfence.agent.config.PolicySpec;
 import io.netfence.agent.policy.Rule;
 import java.util.List;
 
 /** Writes one policy as a policy file, for policies added through the API. */
-final class PolicyYaml {
+public final class PolicyYaml {
     private PolicyYaml() {}
 
-    static String write(PolicySpec spec, String appliedFrom) {
+    public static String write(PolicySpec spec, String appliedFrom) {
         StringBuilder out = new StringBuilder();
         out.append("# added with 'netfence apply' from ").append(appliedFrom.replaceAll("[\r\n]", " ")).append('\n');
         out.append("policies:\n");

@@ -1,4 +1,4 @@
-package io.netfence.agent.daemon;
+package io.netfence.agent.cgroup;
 
 import static java.nio.file.StandardWatchEventKinds.ENTRY_CREATE;
 import static java.nio.file.StandardWatchEventKinds.ENTRY_DELETE;
@@ -21,13 +21,13 @@ import java.util.function.Consumer;
  * (cgroupfs supports it). An overflow asks for a full rescan, which the agent also runs
  * periodically as a safety net.
  */
-final class CgroupWatcher implements AutoCloseable {
+public final class CgroupWatcher implements AutoCloseable {
     private final CgroupTree tree;
     private final WatchService watcher;
     private final Map<WatchKey, Path> directories = new HashMap<>();
     private final Thread thread;
 
-    interface Listener {
+    public interface Listener {
         void appeared(String path);
 
         void vanished(String path);
@@ -35,7 +35,7 @@ final class CgroupWatcher implements AutoCloseable {
         void rescan();
     }
 
-    CgroupWatcher(CgroupTree tree, Listener listener) throws IOException {
+    public CgroupWatcher(CgroupTree tree, Listener listener) throws IOException {
         this.tree = tree;
         this.watcher = FileSystems.getDefault().newWatchService();
         register(tree.mount(), p -> { });

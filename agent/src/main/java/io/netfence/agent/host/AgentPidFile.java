@@ -1,4 +1,4 @@
-package io.netfence.agent.datapath;
+package io.netfence.agent.host;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,7 +11,7 @@ import java.nio.file.Path;
 public final class AgentPidFile {
     private AgentPidFile() {}
 
-    static Path of(Path runtimeDirectory) {
+    private static Path of(Path runtimeDirectory) {
         return runtimeDirectory.resolve("agent.pid");
     }
 
@@ -29,7 +29,7 @@ public final class AgentPidFile {
         }
     }
 
-    static boolean runningAgentIsMe(Path runtimeDirectory) {
+    public static boolean runningAgentIsMe(Path runtimeDirectory) {
         return runningAgent(runtimeDirectory) == ProcessHandle.current().pid();
     }
 

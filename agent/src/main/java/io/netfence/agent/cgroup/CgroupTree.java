@@ -1,4 +1,4 @@
-package io.netfence.agent.daemon;
+package io.netfence.agent.cgroup;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,33 +10,33 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** Lists the cgroups under the cgroup2 mount as paths relative to it ("/system.slice/x.service"). */
-final class CgroupTree {
+public final class CgroupTree {
     private static final int MAX_DEPTH = 32;
     private final Path mount;
 
-    CgroupTree(Path mount) {
+    public CgroupTree(Path mount) {
         this.mount = mount;
     }
 
-    Path mount() {
+    public Path mount() {
         return mount;
     }
 
-    String relative(Path directory) {
+    public String relative(Path directory) {
         return "/" + mount.relativize(directory).toString();
     }
 
-    Path directory(String relative) {
+    public Path directory(String relative) {
         return mount.resolve(relative.substring(1));
     }
 
     /** Every cgroup below the mount (not the root cgroup itself), parents before children. */
-    List<String> all() {
+    public List<String> all() {
         return below(mount);
     }
 
     /** The cgroup at {@code top} and every cgroup below it, parents first. */
-    List<String> below(Path top) {
+    public List<String> below(Path top) {
         List<String> paths = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(top, MAX_DEPTH)) {
             walk.filter(p -> !p.equals(mount) && Files.isDirectory(p)).forEach(p -> paths.add(relative(p)));

@@ -1,0 +1,175 @@
+package io.netfence.agent.datapath;
+
+import io.netfence.agent.cgroup.Cgroup;
+import io.netfence.agent.cgroup.CgroupFs;
+import io.netfence.agent.policy.Policy;
+import io.netfence.loader.BpfFs;
+import io.netfence.loader.RingBufferReader;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * netfence's programs and maps in this host's kernel: confines cgroups by attaching the programs
+ * and writing their policy into the shared maps. Every change takes the host lock and leaves the
+ * kernel either in the new state or in the old one; reads change nothing.
+ */
+public final class KernelDatapath implements Datapath {
+    public static final Path DEFAULT_RUNTIME_DIRECTORY = Path.of("/run/netfence");
+
+    private final CgroupFs cgroups;
+    private final LockedPins pins;
+    private final CgroupAttachments attachments;
+
+    private KernelDatapath(CgroupFs cgroups, PinLayout layout, Path runtime) {
+        this.cgroups = cgroups;
+        this.pins = new LockedPins(layout, runtime);
+        this.attachments = new CgroupAttachments(layout, runtime);
+    }
+
+    /** Finds bpffs; changes nothing (the first change mounts bpffs if no one has). */
+    public static KernelDatapath open(CgroupFs cgroups) throws IOException {
+        PinLayout layout = PinLayout.under(BpfFs.findMountPoint().orElse(BpfFs.DEFAULT_MOUNT));
+        return new KernelDatapath(cgroups, layout, DEFAULT_RUNTIME_DIRECTORY);
+    }
+
+    public Path runtimeDirectory() {
+        return pins.runtimeDirectory();
+    }
+
+    private RulesetLifetime rulesets(PinnedState state) {
+        return new RulesetLifetime(state, pins.runtimeDirectory(), attachments);
+    }
+
+    /** Releases what dead processes and removed cgroups left behind (see {@link GarbageCollector}). */
+    public void collectGarbage() throws IOException {
+        pins.changeIfPinned(state -> {
+            new GarbageCollector(cgroups, attachments).collect(rulesets(state));
+            return null;
+        }, null);
+    }
+
+    /**
+     * Confines the cgroup with the policy, or replaces the policy already there, by the one swap
+     * protocol, under one hold of the host lock: the processes in it are confined at once, and
+     * until the new policy is in place the old one holds.
+     *
+     * @param ownerPid the {@code netfence run} process, 0 for {@code attach}
+     */
+    public void attach(Cgroup cgroup, Policy policy, AttachmentRecord.Kind kind, long ownerPid) throws IOException {
+        RulesetLifetime.Compiled compiled = RulesetLifetime.Compiled.of(policy);
+        RulesetOwner owner = RulesetOwner.cgroup(cgroup.id());
+        AttachmentRecord record = AttachmentRecord.of(cgroup, List.of(policy), kind, ownerPid);
+        pins.change(state -> {
+            RulesetLifetime rulesets = rulesets(state);
+            AppliedPolicy applied = rulesets.write(compiled, owner, 0);
+            try {
+                attachments.point(state, cgroup, List.of(applied), record);
+            } catch (IOException | RuntimeException e) {
+                deleteUnreferencedAfterFailure(rulesets, owner, e); // the new rulesets: nothing points at them
+                throw e;
+            }
+            rulesets.deleteUnreferenced(owner::equals, Set.of()); // the old ones, now that nothing points at them
+            return null;
+        });
+    }
+
+    private static void deleteUnreferencedAfterFailure(RulesetLifetime rulesets, RulesetOwner owner, Exception failure) {
+        try {
+            rulesets.deleteUnreferenced(owner::equals, Set.of());
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e); // the next garbage collection deletes them
+        }
+    }
+
+    @Override
+    public AppliedPolicy write(Policy policy, RulesetOwner owner, int policyId) throws IOException {
+        RulesetLifetime.Compiled compiled = RulesetLifetime.Compiled.of(policy);
+        return pins.change(state -> rulesets(state).write(compiled, owner, policyId));
+    }
+
+    @Override
+    public void point(Cgroup cgroup, List<AppliedPolicy> policies, AttachmentRecord record) throws IOException {
+        pins.change(state -> {
+            attachments.point(state, cgroup, policies, record);
+            return null;
+        });
+    }
+
+    @Override
+    public void deleteUnreferencedAgentRulesets(Set<Integer> kept) throws IOException {
+        pins.changeIfPinned(state -> {
+            rulesets(state).deleteUnreferenced(RulesetOwner::isAgent, kept);
+            return null;
+        }, null);
+    }
+
+    @Override
+    public boolean detach(long cgroupId) throws IOException {
+        return pins.changeIfPinned(state -> {
+            boolean attached = attachments.release(cgroupId);
+            rulesets(state).deleteUnreferenced(RulesetOwner.cgroup(cgroupId)::equals, Set.of());
+            return attached;
+        }, false);
+    }
+
+    /** Kills what is left in a {@code run} cgroup, then removes netfence from it and the cgroup. */
+    public void detachAndRemove(Cgroup cgroup) throws IOException {
+        CgroupFs.killAndRemove(cgroup, GarbageCollector.CGROUP_DRAIN_TIMEOUT);
+        detach(cgroup.id());
+    }
+
+    @Override
+    public Map<Long, Optional<AttachmentRecord>> attachments() throws IOException {
+        return pins.read(state -> attachments.records(), Map.of());
+    }
+
+    @Override
+    public Optional<AttachmentRecord> attachment(long cgroupId) throws IOException {
+        return attachments.record(cgroupId);
+    }
+
+    /** The confined cgroups that have a record, with their counters, as {@code list} shows them. */
+    public List<Attachment> list() throws IOException {
+        return pins.read(state -> {
+            List<Attachment> all = new ArrayList<>();
+            for (Map.Entry<Long, Optional<AttachmentRecord>> e : attachments.records().entrySet()) {
+                if (e.getValue().isPresent()) {
+                    all.add(new Attachment(e.getValue().get(), Counters.cgroup(state, e.getKey())));
+                }
+            }
+            return all;
+        }, List.of());
+    }
+
+    /** Whether every hook is attached to the cgroup and a policy is written: nothing runs unconfined there. */
+    public boolean enforced(long cgroupId) throws IOException {
+        return pins.read(state -> attachments.enforced(state, cgroupId), false);
+    }
+
+    public Counters counters() {
+        return new Counters(pins, attachments);
+    }
+
+    /**
+     * For the running agent (its pid file names this process): loads the programs now and keeps
+     * them open for every later operation, instead of reopening the pins each time.
+     */
+    public void keepLoaded() throws IOException {
+        pins.keepOpen();
+    }
+
+    /** Maps the events ring for the agent, its only reader; only after {@link #keepLoaded()}. */
+    public RingBufferReader openEvents() throws IOException {
+        return RingBufferReader.open(pins.kept().events);
+    }
+
+    /** Closes what {@link #keepLoaded()} kept open; the pins, and so enforcement, stay. */
+    public void release() {
+        pins.close();
+    }
+}
