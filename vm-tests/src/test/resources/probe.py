@@ -5,7 +5,7 @@
   udpc ADDR PORT TEXT    the same on a connected UDP socket
   tcp6m ADDR PORT        TCP from an AF_INET6 socket to ::ffff:ADDR (IPv4-mapped)
   udp6m ADDR PORT TEXT   unconnected UDP from an AF_INET6 socket to ::ffff:ADDR
-  ping ADDR              one ICMP/ICMPv6 echo over a raw socket: reply | noreply | error ERRNO
+  ping ADDR              one ICMP/ICMPv6 echo over a ping socket: reply | noreply | error ERRNO
   udp6chain SRC DST PORT N TEXT  a UDP datagram behind N IPv6 destination-options headers, built by
                          hand on a raw socket (IPv6 header included): sent | error ERRNO
   listen PORT SECONDS    accept TCP connections on :: for SECONDS, print 'accepted PEER' per connection
@@ -79,17 +79,12 @@ def checksum(data):
 
 
 def ping(address):
+    """A ping socket (SOCK_DGRAM): no privilege needed where net.ipv4.ping_group_range allows."""
     v6 = ":" in address
-    s = socket.socket(socket.AF_INET6 if v6 else socket.AF_INET, socket.SOCK_RAW,
-                      socket.IPPROTO_ICMPV6 if v6 else socket.IPPROTO_ICMP)
-    ident = os.getpid() & 0xFFFF
-    kind = 128 if v6 else 8
-    header = struct.pack("!BBHHH", kind, 0, 0, ident, 1)
-    payload = b"netfence"
-    if not v6:
-        header = struct.pack("!BBHHH", kind, 0, checksum(header + payload), ident, 1)
     try:
-        s.sendto(header + payload, (address, 0))
+        s = socket.socket(socket.AF_INET6 if v6 else socket.AF_INET, socket.SOCK_DGRAM,
+                          socket.IPPROTO_ICMPV6 if v6 else socket.IPPROTO_ICMP)
+        s.sendto(struct.pack("!BBHHH", 128 if v6 else 8, 0, 0, 0, 1) + b"netfence", (address, 0))
     except OSError as e:
         return errname(e)
     deadline = time.time() + 2
@@ -97,9 +92,7 @@ def ping(address):
         ready, _, _ = select.select([s], [], [], deadline - time.time())
         if not ready:
             break
-        data, _ = s.recvfrom(4096)
-        icmp = data if v6 else data[(data[0] & 0x0F) * 4:]
-        if icmp[0] == (129 if v6 else 0) and struct.unpack("!H", icmp[4:6])[0] == ident:
+        if s.recv(4096)[0] == (129 if v6 else 0):
             return "reply"
     return "noreply"
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netfence.vmtests.fixtures.KernelTest;
+import io.netfence.vmtests.fixtures.Netfence;
 import io.netfence.vmtests.fixtures.Processes;
 import io.netfence.vmtests.fixtures.Probe;
 import io.netfence.vmtests.fixtures.Result;
@@ -55,9 +56,12 @@ class EscapeKernelTest {
         assertTrue(host.waitForLog("chain-unconfined", Duration.ofSeconds(3)),
                 "control: the test host takes a UDP datagram behind " + LONG_CHAIN + " extension headers");
 
-        String deniedPort = "[" + host.peerV6 + "]:" + UDP_PORT + "/udp";
-        Result shortChain = Confined.under(cgroups.root()).deny(deniedPort).probe(chainProbe(1, "chain-short"));
-        Result longChain = Confined.under(cgroups.root()).deny(deniedPort).probe(chainProbe(LONG_CHAIN, "chain-long"));
+        // raw sockets need CAP_NET_RAW, which nothing under 'run' has: a root service confined by attach does
+        String cgroup = cgroups.create("raw");
+        Netfence.ok("attach", "--cgroup", cgroup, "--deny", "[" + host.peerV6 + "]:" + UDP_PORT + "/udp");
+        Result shortChain = cgroups.run(cgroup, Probe.command(chainProbe(1, "chain-short")));
+        Result longChain = cgroups.run(cgroup, Probe.command(chainProbe(LONG_CHAIN, "chain-long")));
+        Netfence.ok("detach", "--cgroup", cgroup);
 
         Processes.sleep(500);
         assertFalse(host.log().stream().anyMatch(l -> l.contains("chain-short")), "a walkable chain is judged by its port: " + shortChain);

@@ -155,7 +155,7 @@ class RunCommandKernelTest {
     }
 
     @Test
-    void noNetworkAllowsOnlyLocalhost() {
+    void noNetworkLeavesOnlyTheCommandsOwnLoopback() {
         Result r = confined().flag("--no-network")
                 .probe("tcp", "127.0.0.1", "1", "+", "tcp", "::1", "1", "+", "tcp", host.peerV4, "" + TCP_PORT,
                         "+", "tcp", host.hostV4, "1", "+", "ping", host.peerV6);
@@ -165,6 +165,7 @@ class RunCommandKernelTest {
         assertEquals("error ECONNREFUSED", lines.get(1), r.toString());
         assertEquals("error EPERM", lines.get(2), r.toString());
         assertEquals("error EPERM", lines.get(3), "this host's own non-loopback address is network too: " + r);
-        assertTrue(lines.get(4).equals("error EPERM") || lines.get(4).equals("noreply"), r.toString());
+        // the private namespace's ping_group_range is the kernel's default: ping sockets are refused there
+        assertTrue(List.of("error EPERM", "error EACCES", "noreply").contains(lines.get(4)), r.toString());
     }
 }

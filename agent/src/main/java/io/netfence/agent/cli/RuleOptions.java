@@ -31,7 +31,11 @@ public final class RuleOptions {
     @Option(names = "--ingress-deny", paramLabel = "RULE", description = "Deny inbound traffic from RULE.")
     List<String> ingressDeny = new ArrayList<>();
 
-    @Option(names = "--no-network", description = "Deny everything but localhost, both ways (like firejail --net=none).")
+    @Option(names = "--no-network", description = {"No network, as with unshare -n or firejail --net=none: with run, "
+            + "COMMAND gets a network namespace of its own with only loopback, where its processes reach each other and "
+            + "nothing else (not the host's localhost services, nor abstract unix sockets). Any --allow or "
+            + "--ingress-allow keeps the host's network instead, with everything else denied.",
+            "With attach: everything denied but localhost."})
     boolean noNetwork;
 
     @Option(names = "--rules-file", paramLabel = "FILE",
@@ -40,6 +44,11 @@ public final class RuleOptions {
 
     @Option(names = "--audit", description = "Block nothing; count and report what the rules would deny.")
     boolean audit;
+
+    /** Whether a run should get a network namespace of its own: nothing but --no-network was asked for. */
+    boolean wantsPrivateNetwork() {
+        return noNetwork && allow.isEmpty() && ingressAllow.isEmpty() && rulesFile == null;
+    }
 
     /** @throws UsageException naming the option or file line and what is wrong */
     public Policy toPolicy(String name) {

@@ -42,6 +42,16 @@ public final class RunCommand implements Callable<Integer> {
                     + "default: the cgroup netfence itself runs in, so an outer policy still applies.")
     String cgroupParent;
 
+    @Option(names = "--user", paramLabel = "USER|UID",
+            description = "Run COMMAND as USER. Default: the user who invoked sudo (SUDO_UID), else root inside a user "
+                    + "namespace in which root is the host's nobody. Never host root (see --keep-privileges).")
+    String user;
+
+    @Option(names = "--keep-privileges",
+            description = "Run COMMAND as host root with all its capabilities, only placed in the cgroup. This is NOT a "
+                    + "sandbox: COMMAND can leave the cgroup, open packet sockets or detach netfence's programs.")
+    boolean keepPrivileges;
+
     @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The command and its arguments (after --).")
     List<String> command;
 
@@ -72,11 +82,10 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private int runInside(Cgroup cgroup, String executable) throws Exception {
-        // the shell moves itself into the cgroup and then becomes COMMAND: every socket COMMAND
-        // creates is the cgroup's, and no process of COMMAND ever runs outside it
-        List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", "echo $$ > \"$0\" && exec \"$@\"",
-                cgroup.directory().resolve("cgroup.procs").toString(), executable));
-        argv.addAll(command.subList(1, command.size()));
+        // the launcher joins the cgroup before anything else, then becomes COMMAND: every socket
+        // COMMAND creates is the cgroup's, and no process of COMMAND ever runs outside it
+        SandboxLauncher.Options options = new SandboxLauncher.Options(user, rules.wantsPrivateNetwork(), keepPrivileges);
+        List<String> argv = SandboxLauncher.argv(cgroup.directory().resolve("cgroup.procs"), options, executable, command);
         Process child = new ProcessBuilder(argv).inheritIO().start();
         forwardSignals(child);
         return child.waitFor();

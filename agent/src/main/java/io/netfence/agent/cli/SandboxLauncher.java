@@ -1,0 +1,70 @@
+package io.netfence.agent.cli;
+
+import io.netfence.agent.datapath.KernelDatapath;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * nf-sandbox (sandbox/src/nf-sandbox.c), the launcher {@code run} starts COMMAND through: it
+ * joins the run's cgroup first, then enters the namespaces and drops the privileges that keep
+ * COMMAND there. It ships inside the jar and is written once per build to the runtime
+ * directory, which only root can write, under a name that carries its digest.
+ */
+final class SandboxLauncher {
+    private static final String RESOURCE = "/io/netfence/sandbox/nf-sandbox";
+
+    /** How COMMAND runs: as whom, with a network of its own or not, sandboxed or as host root. */
+    record Options(String user, boolean privateNetwork, boolean keepPrivileges) {}
+
+    private SandboxLauncher() {}
+
+    /** The argv that runs {@code command} (its executable already resolved) in the cgroup. */
+    static List<String> argv(Path cgroupProcs, Options options, String executable, List<String> command) {
+        List<String> argv = new ArrayList<>(List.of(executable().toString(), "--procs", cgroupProcs.toString()));
+        if (options.user() != null) {
+            argv.addAll(List.of("--user", options.user()));
+        }
+        if (options.privateNetwork()) {
+            argv.add("--netns");
+        }
+        if (options.keepPrivileges()) {
+            argv.add("--keep-privileges");
+        }
+        argv.add("--");
+        argv.add(executable);
+        argv.addAll(command);
+        return argv;
+    }
+
+    private static Path executable() {
+        try (InputStream in = SandboxLauncher.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("nf-sandbox is missing from the jar: rebuild netfence");
+            }
+            byte[] binary = in.readAllBytes();
+            Path directory = KernelDatapath.DEFAULT_RUNTIME_DIRECTORY;
+            Path file = directory.resolve("nf-sandbox-" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(binary), 0, 8));
+            if (!Files.isExecutable(file)) {
+                Files.createDirectories(directory);
+                Path temporary = Files.createTempFile(directory, ".nf-sandbox", ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Files.write(temporary, binary);
+                Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot install nf-sandbox: " + e.getMessage(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
