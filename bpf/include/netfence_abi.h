@@ -23,8 +23,12 @@
 
 #include <linux/types.h>
 
-/* Bump on any layout change below; it is part of the pin path (/sys/fs/bpf/netfence/v1). */
-#define NF_ABI_VERSION 1
+/*
+ * Bump on any layout or meaning change below; it is part of the pin path
+ * (/sys/fs/bpf/netfence/v2), so programs of another version are never fed maps they misread.
+ * v2: own-loopback verdicts and socket scopes, packet-socket policy, sock_create counters.
+ */
+#define NF_ABI_VERSION 2
 
 /* Return values of cgroup hooks. */
 enum nf_verdict {
@@ -32,8 +36,20 @@ enum nf_verdict {
 	NF_ALLOW = 1,
 };
 
-/* Address families as stored in keys (not AF_*: a key says 4 or 6 whatever the socket was). */
+/*
+ * Verdicts of rule entries and port rules. NF_RULE_ALLOW_OWN allows a loopback destination only
+ * when the socket there belongs to the same confinement (its creator ran under the same policy
+ * attachment, see nf_sk_scopes): "loopback to my own processes". Port rules never carry it.
+ */
+#define NF_RULE_ALLOW_OWN 2
+
+/*
+ * Address families as stored in keys (not AF_*: a key says 4 or 6 whatever the socket was).
+ * NF_FAMILY_NONE is a flow without an address: a packet or XDP socket being created, whose
+ * socket family (AF_PACKET 17, AF_XDP 44) is then in the flow's protocol field.
+ */
 enum nf_family {
+	NF_FAMILY_NONE = 0,
 	NF_FAMILY_IPV4 = 4,
 	NF_FAMILY_IPV6 = 6,
 };
@@ -53,6 +69,7 @@ enum nf_hook {
 	NF_HOOK_SENDMSG = 2,	/* cgroup/sendmsg4, cgroup/sendmsg6 */
 	NF_HOOK_EGRESS = 3,	/* cgroup_skb/egress */
 	NF_HOOK_INGRESS = 4,	/* cgroup_skb/ingress */
+	NF_HOOK_SOCK_CREATE = 5,	/* lsm_cgroup/socket_create: a packet or XDP socket */
 };
 
 enum nf_direction {
@@ -126,7 +143,8 @@ struct nf_policy_slot {
 	__u32 policy_id;	/* the agent's name for the policy, reported with denials */
 	__u32 flags;		/* NF_POLICY_* */
 };
-#define NF_POLICY_AUDIT 1	/* count would-be denials, block nothing */
+#define NF_POLICY_AUDIT 1		/* count would-be denials, block nothing */
+#define NF_POLICY_PACKET_SOCKETS 2	/* AF_PACKET and AF_XDP sockets may be created */
 #define NF_RULESET_DENY_ALL 0
 
 #define NF_POLICY_SLOTS 4
@@ -138,10 +156,11 @@ struct nf_policy_slot {
  * policy the agent has not written yet has no slot in use, which denies everything: netfence
  * fails closed.
  *   slots  how many of slot[] are in use, 1..NF_POLICY_SLOTS; 0 denies everything
+ *   scope  what sockets created under this attachment are tagged with (nf_sk_scopes); 0: none
  */
 struct nf_cg_policy {
 	__u32 slots;
-	__u32 pad;
+	__u32 scope;	/* names this attachment among the live ones (the cgroup's inode number) */
 	struct nf_policy_slot slot[NF_POLICY_SLOTS];
 };
 
@@ -169,6 +188,7 @@ struct nf_flow {
  *                     kept in recent[]
  *   audited_*         would-be denials of policies in audit mode, which let the traffic pass
  *                     (they are counted as allowed too)
+ *   *_sockets         packet and XDP sockets a policy refused (or, audited, would have)
  */
 struct nf_cg_stats {
 	__u64 allowed_packets[2];
@@ -180,6 +200,8 @@ struct nf_cg_stats {
 	struct nf_flow recent[NF_RECENT_MAX];
 	__u64 audited_packets[2];
 	__u64 audited_calls[2];
+	__u64 denied_sockets;	/* packet and XDP sockets refused (NF_HOOK_SOCK_CREATE) */
+	__u64 audited_sockets;
 };
 
 /*
@@ -240,6 +262,18 @@ struct nf_ruleset_info {
 	__u32 portlists;	/* lists written to nf_portlists */
 };
 
+#define NF_SCOPE_DEPTH 4
+
+/*
+ * Value of nf_sk_scopes (socket storage, cloned to accepted sockets): the scopes of the netfence
+ * attachments the socket's creator ran under, innermost first, 0 for unused. A socket counts as
+ * "own" for a policy whose nf_cg_policy.scope is among them. Nested deeper than NF_SCOPE_DEPTH,
+ * the outer attachments are not recorded: their own-loopback rules then refuse it (fail closed).
+ */
+struct nf_sk_scopes {
+	__u32 scope[NF_SCOPE_DEPTH];
+};
+
 /* Single entry of nf_meta: which build of the programs is pinned. */
 struct nf_meta {
 	__u32 abi_version;
@@ -255,11 +289,12 @@ _Static_assert(sizeof(struct nf_portlist) == 264, "nf_portlist is frozen in ABI 
 _Static_assert(sizeof(struct nf_policy_slot) == 16, "nf_policy_slot is frozen in ABI v1");
 _Static_assert(sizeof(struct nf_cg_policy) == 72, "nf_cg_policy is frozen in ABI v1");
 _Static_assert(sizeof(struct nf_flow) == 24, "nf_flow is frozen in ABI v1");
-_Static_assert(sizeof(struct nf_cg_stats) == 216, "nf_cg_stats is frozen in ABI v1");
+_Static_assert(sizeof(struct nf_cg_stats) == 232, "nf_cg_stats is frozen in ABI v2");
 _Static_assert(sizeof(struct nf_event) == 72, "nf_event is frozen in ABI v1");
 _Static_assert(sizeof(struct nf_ratelimit_key) == 32, "nf_ratelimit_key is frozen in ABI v1");
 _Static_assert(sizeof(struct nf_ratelimit_value) == 16, "nf_ratelimit_value is frozen in ABI v1");
 _Static_assert(sizeof(struct nf_ruleset_info) == 16, "nf_ruleset_info is frozen in ABI v1");
 _Static_assert(sizeof(struct nf_meta) == 40, "nf_meta is frozen in ABI v1");
+_Static_assert(sizeof(struct nf_sk_scopes) == 16, "nf_sk_scopes is frozen in ABI v2");
 
 #endif /* __NETFENCE_ABI_H */

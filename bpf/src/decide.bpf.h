@@ -48,7 +48,11 @@ __noinline int nf_first_matching_port_rule(__u32 ruleset, __u32 index, __u32 pro
 	return -1;
 }
 
-static __always_inline int nf_decide(__u32 ruleset, const struct nf_flow *flow)
+/*
+ * own: the peer socket of a loopback flow belongs to this attachment's confinement (see
+ * nf_sk_scopes); it turns an own-loopback entry into an allow.
+ */
+static __always_inline int nf_decide(__u32 ruleset, const struct nf_flow *flow, int own)
 {
 	struct nf_rule_key key = {};
 	struct nf_rule_value *entry;
@@ -70,6 +74,8 @@ static __always_inline int nf_decide(__u32 ruleset, const struct nf_flow *flow)
 		if (verdict >= 0)
 			return verdict;
 	}
+	if (entry->verdict == NF_RULE_ALLOW_OWN)
+		return own ? NF_ALLOW : NF_DENY;
 	/* compare, never return the map byte: the verifier wants R0 provably in [0, 1] */
 	return entry->verdict == NF_ALLOW ? NF_ALLOW : NF_DENY;
 }
@@ -151,7 +157,7 @@ static __always_inline void nf_emit(const struct nf_flow *flow, int direction, _
  * audit mode that denies is counted and reported but lets the traffic pass.
  */
 static __always_inline int nf_judge(int direction, const struct nf_flow *flow, __u64 bytes, __u64 cgroup_id,
-				    int has_process)
+				    int has_process, int own)
 {
 	struct nf_cg_policy *policy = bpf_get_local_storage(&nf_cg_policy, 0);
 	struct nf_cg_stats *stats = bpf_get_local_storage(&nf_cg_stats, 0);
@@ -171,7 +177,7 @@ static __always_inline int nf_judge(int direction, const struct nf_flow *flow, _
 		if (i >= slots)
 			break;
 		ruleset = direction == NF_DIR_EGRESS ? slot->egress_ruleset : slot->ingress_ruleset;
-		if (nf_decide(ruleset, flow) == NF_ALLOW)
+		if (nf_decide(ruleset, flow, own) == NF_ALLOW)
 			continue;
 		if (!denied && !audited)
 			denying_policy = slot->policy_id;
@@ -208,6 +214,50 @@ static __always_inline int nf_judge(int direction, const struct nf_flow *flow, _
 	nf_record_denial(stats, flow);
 	nf_emit(flow, d, cgroup_id, denying_policy, 0, has_process);
 	return NF_DENY;
+}
+
+/*
+ * A packet or XDP socket being created: every policy slot must let them be (NF_POLICY_PACKET_SOCKETS).
+ * They bypass every per-packet check, so a policy that restricts egress refuses them by default.
+ */
+static __always_inline int nf_judge_packet_socket(__u8 family)
+{
+	struct nf_cg_policy *policy = bpf_get_local_storage(&nf_cg_policy, 0);
+	struct nf_cg_stats *stats = bpf_get_local_storage(&nf_cg_stats, 0);
+	struct nf_flow flow = { .family = NF_FAMILY_NONE, .protocol = family, .hook = NF_HOOK_SOCK_CREATE };
+	__u64 cgroup_id = bpf_get_current_cgroup_id();
+	__u32 slots = policy->slots;
+	int denied = slots == 0;
+	int audited = 0;
+	__u32 denying_policy = 0;
+	__u32 i;
+
+	for (i = 0; i < NF_POLICY_SLOTS; i++) {
+		const struct nf_policy_slot *slot = &policy->slot[i];
+
+		if (i >= slots)
+			break;
+		if (slot->flags & NF_POLICY_PACKET_SOCKETS)
+			continue;
+		if (!denied && !audited)
+			denying_policy = slot->policy_id;
+		if (slot->flags & NF_POLICY_AUDIT) {
+			audited = 1;
+		} else {
+			if (!denied)
+				denying_policy = slot->policy_id;
+			denied = 1;
+		}
+	}
+	if (!denied && !audited)
+		return NF_ALLOW;
+	if (denied)
+		__sync_fetch_and_add(&stats->denied_sockets, 1);
+	else
+		__sync_fetch_and_add(&stats->audited_sockets, 1);
+	nf_record_denial(stats, &flow);
+	nf_emit(&flow, NF_DIR_EGRESS, cgroup_id, denying_policy, !denied, 1);
+	return denied ? NF_DENY : NF_ALLOW;
 }
 
 #endif /* __NETFENCE_DECIDE_BPF_H */

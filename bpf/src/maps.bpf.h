@@ -32,6 +32,14 @@ struct {
 	__type(value, struct nf_cg_policy);
 } nf_cg_policy SEC(".maps");
 
+/* Which confinements each socket was created under, for own-loopback rules. */
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC | BPF_F_CLONE);
+	__type(key, int);
+	__type(value, struct nf_sk_scopes);
+} nf_sk_scopes SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE);
 	__type(key, __u64);

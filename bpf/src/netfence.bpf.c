@@ -11,7 +11,9 @@
 #include <linux/ipv6.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
+#include <bpf/bpf_tracing.h>
 #include "decide.bpf.h"
+#include "own.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -49,7 +51,7 @@ static __always_inline int nf_sock_addr4(struct bpf_sock_addr *ctx, __u8 hook)
 	__builtin_memcpy(flow.addr, &ip4, 4);
 	flow.port = bpf_ntohs(ctx->user_port);
 	flow.protocol = ctx->protocol;
-	return nf_judge(NF_DIR_EGRESS, &flow, 0, bpf_get_current_cgroup_id(), 1);
+	return nf_judge(NF_DIR_EGRESS, &flow, 0, bpf_get_current_cgroup_id(), 1, nf_sock_addr_peer_is_own(ctx, &flow));
 }
 
 static __always_inline int nf_sock_addr6(struct bpf_sock_addr *ctx, __u8 hook)
@@ -64,7 +66,7 @@ static __always_inline int nf_sock_addr6(struct bpf_sock_addr *ctx, __u8 hook)
 	nf_flow_from_ip6(&flow, ip6);
 	flow.port = bpf_ntohs(ctx->user_port);
 	flow.protocol = ctx->protocol;
-	return nf_judge(NF_DIR_EGRESS, &flow, 0, bpf_get_current_cgroup_id(), 1);
+	return nf_judge(NF_DIR_EGRESS, &flow, 0, bpf_get_current_cgroup_id(), 1, nf_sock_addr_peer_is_own(ctx, &flow));
 }
 
 SEC("cgroup/connect4")
@@ -95,7 +97,7 @@ static __always_inline int nf_load_ports(struct __sk_buff *skb, __u32 l4, struct
 	return 0;
 }
 
-static __always_inline int nf_parse_ipv4(struct __sk_buff *skb, int direction, struct nf_flow *flow)
+static __always_inline int nf_parse_ipv4(struct __sk_buff *skb, int direction, struct nf_flow *flow, __u32 *l4)
 {
 	struct iphdr ip;
 
@@ -104,10 +106,11 @@ static __always_inline int nf_parse_ipv4(struct __sk_buff *skb, int direction, s
 	flow->family = NF_FAMILY_IPV4;
 	flow->protocol = ip.protocol;
 	__builtin_memcpy(flow->addr, direction == NF_DIR_EGRESS ? &ip.daddr : &ip.saddr, 4);
+	*l4 = ip.ihl * 4;
 	/* non-first fragments carry no ports */
 	if ((bpf_ntohs(ip.frag_off) & NF_IPV4_FRAG_OFFSET_MASK) != 0)
 		return 0;
-	return nf_load_ports(skb, ip.ihl * 4, flow);
+	return nf_load_ports(skb, *l4, flow);
 }
 
 /* IPv6 extension headers that may stand between the fixed header and the transport header. */
@@ -133,7 +136,7 @@ static __always_inline int nf_ipv6_is_extension(__u8 next)
  * "protocol = the next extension header, no port", which would let a port or protocol rule be
  * walked around: the packet cannot be judged and is refused like a truncated one.
  */
-static __always_inline int nf_parse_ipv6(struct __sk_buff *skb, int direction, struct nf_flow *flow)
+static __always_inline int nf_parse_ipv6(struct __sk_buff *skb, int direction, struct nf_flow *flow, __u32 *l4)
 {
 	struct ipv6hdr ip;
 	__u32 offset = sizeof(ip);
@@ -172,6 +175,7 @@ static __always_inline int nf_parse_ipv6(struct __sk_buff *skb, int direction, s
 	if (nf_ipv6_is_extension(next))
 		return -1;
 	flow->protocol = next;
+	*l4 = offset;
 	return nf_load_ports(skb, offset, flow);
 }
 
@@ -193,18 +197,19 @@ static __always_inline int nf_refuse_unjudgeable(struct __sk_buff *skb, int dire
 static __always_inline int nf_skb(struct __sk_buff *skb, int direction)
 {
 	struct nf_flow flow = {};
+	__u32 l4 = 0;
 	int parsed;
 
 	flow.hook = direction == NF_DIR_EGRESS ? NF_HOOK_EGRESS : NF_HOOK_INGRESS;
 	if (skb->protocol == bpf_htons(ETH_P_IP))
-		parsed = nf_parse_ipv4(skb, direction, &flow);
+		parsed = nf_parse_ipv4(skb, direction, &flow, &l4);
 	else if (skb->protocol == bpf_htons(ETH_P_IPV6))
-		parsed = nf_parse_ipv6(skb, direction, &flow);
+		parsed = nf_parse_ipv6(skb, direction, &flow, &l4);
 	else
 		return NF_ALLOW; /* not IP: nothing a policy speaks of */
 	if (parsed)
 		return nf_refuse_unjudgeable(skb, direction);
-	return nf_judge(direction, &flow, skb->len, bpf_skb_cgroup_id(skb), 0);
+	return nf_judge(direction, &flow, skb->len, bpf_skb_cgroup_id(skb), 0, nf_skb_peer_is_own(skb, direction, &flow, l4));
 }
 
 SEC("cgroup_skb/egress")
@@ -216,15 +221,32 @@ int nf_skb_ingress(struct __sk_buff *skb) { return nf_skb(skb, NF_DIR_INGRESS); 
 /*
  * Attached first: the kernel creates a cgroup's storages when a program using them is attached,
  * so the agent can write the policy before any enforcing hook exists (no deny-all window on a
- * live cgroup). It allows every socket.
+ * live cgroup). It allows every (inet) socket, and tags it with this attachment's scope for
+ * own-loopback rules.
  */
 SEC("cgroup/sock_create")
 int nf_sock_create(struct bpf_sock *sk)
 {
-	void *policy = bpf_get_local_storage(&nf_cg_policy, 0);
 	void *stats = bpf_get_local_storage(&nf_cg_stats, 0);
 
-	/* keep both calls: the program must reference both storages to own them */
-	asm volatile("" : : "r"(policy), "r"(stats));
+	/* keep the call: the program must reference both storages to own them */
+	asm volatile("" : : "r"(stats));
+	nf_tag_socket(sk);
 	return NF_ALLOW;
+}
+
+#define NF_AF_PACKET 17
+#define NF_AF_XDP 44
+
+/*
+ * Packet and XDP sockets bypass every per-packet hook. cgroup/sock_create sees inet sockets only,
+ * so this per-cgroup LSM program (Linux 6.0+, where "bpf" is an active LSM) decides them;
+ * netfence loads it only where that holds. Kernel-internal sockets are not the cgroup's to judge.
+ */
+SEC("lsm_cgroup/socket_create")
+int BPF_PROG(nf_socket_create, int family, int type, int protocol, int kern)
+{
+	if (kern || (family != NF_AF_PACKET && family != NF_AF_XDP))
+		return NF_ALLOW;
+	return nf_judge_packet_socket((__u8)family);
 }

@@ -8,6 +8,16 @@
   ping ADDR              one ICMP/ICMPv6 echo over a ping socket: reply | noreply | error ERRNO
   udp6chain SRC DST PORT N TEXT  a UDP datagram behind N IPv6 destination-options headers, built by
                          hand on a raw socket (IPv6 header included): sent | error ERRNO
+  move CGROUP_PROCS       write this process into another cgroup: moved | error ERRNO
+  packet IF SRCMAC DSTMAC SRC DST  an ICMP echo as a hand-built Ethernet frame on an AF_PACKET socket:
+                         reply | noreply | error ERRNO
+  xdp                    create an AF_XDP socket: created | error ERRNO
+  tun NAME               create a tun device: created | error ERRNO
+  bpf-link ID            get an fd for a BPF link by its id (what detaching it starts with): got | error ERRNO
+  setns PATH INODE       enter the namespace at PATH; 'entered INODE' says which one we are in then
+  ptrace PID             attach to PID with ptrace and detach again: attached | error ERRNO
+  signal PID             signal 0 to PID: delivered | error ERRNO
+  udpecho PORT SECONDS   echo UDP datagrams on :: (dual-stack) for SECONDS
   listen PORT SECONDS    accept TCP connections on :: for SECONDS, print 'accepted PEER' per connection
   hold ADDR PORT         connect, send 'before', then for each stdin line send it and print 'sent LINE'
   connect-from SRC ADDR PORT  TCP connect from source address SRC
@@ -123,6 +133,134 @@ def udp6chain(source, destination, port, headers, text):
         return errname(e)
 
 
+def move(procs):
+    try:
+        with open(procs, "w") as f:
+            f.write("0")
+        return "moved"
+    except OSError as e:
+        return errname(e)
+
+
+def packet(interface, source_mac, destination_mac, source, destination):
+    """An escape around every per-packet hook: cgroup_skb never sees link-layer sends."""
+    try:
+        s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
+        s.bind((interface, 0))
+    except OSError as e:
+        return errname(e)
+    ident = os.getpid() & 0xFFFF
+    icmp = struct.pack("!BBHHH", 8, 0, 0, ident, 1) + b"netfence"
+    icmp = icmp[:2] + struct.pack("!H", checksum(icmp)) + icmp[4:]
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(icmp), 0, 0, 64, 1, 0,
+                     socket.inet_aton(source), socket.inet_aton(destination))
+    ip = ip[:10] + struct.pack("!H", checksum(ip)) + ip[12:]
+    mac = lambda text: bytes.fromhex(text.replace(":", ""))
+    try:
+        s.send(mac(destination_mac) + mac(source_mac) + b"\x08\x00" + ip + icmp)
+    except OSError as e:
+        return errname(e)
+    deadline = time.time() + 2
+    while time.time() < deadline:
+        ready, _, _ = select.select([s], [], [], deadline - time.time())
+        if not ready:
+            break
+        frame = s.recv(2048)
+        packet_ip = frame[14:]
+        if len(packet_ip) >= 28 and packet_ip[9] == 1 and packet_ip[12:16] == socket.inet_aton(destination):
+            reply = packet_ip[(packet_ip[0] & 0x0F) * 4:]
+            if reply[0] == 0 and struct.unpack("!H", reply[4:6])[0] == ident:
+                return "reply"
+    return "noreply"
+
+
+def xdp():
+    try:
+        socket.socket(44, socket.SOCK_RAW, 0).close()
+        return "created"
+    except OSError as e:
+        return errname(e)
+
+
+def tun(name):
+    import fcntl
+    try:
+        fd = os.open("/dev/net/tun", os.O_RDWR)
+    except OSError as e:
+        return errname(e)
+    try:
+        fcntl.ioctl(fd, 0x400454CA, struct.pack("16sH", name.encode(), 0x0001 | 0x1000))  # TUNSETIFF, IFF_TUN|IFF_NO_PI
+        return "created"
+    except OSError as e:
+        return errname(e)
+    finally:
+        os.close(fd)
+
+
+def libc():
+    import ctypes
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def bpf_link(link_id):
+    import ctypes
+    attr = struct.pack("<IIII", int(link_id), 0, 0, 0) + bytes(112)  # bpf_attr.link_id, next_id, open_flags
+    buffer = ctypes.create_string_buffer(attr, len(attr))
+    c = libc()
+    fd = c.syscall(321, 30, buffer, len(attr))  # SYS_bpf, BPF_LINK_GET_FD_BY_ID
+    if fd < 0:
+        return errname(OSError(ctypes.get_errno(), ""))
+    os.close(fd)
+    return "got"
+
+
+def setns(path, host_inode):
+    c = libc()
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError as e:
+        return errname(e)
+    if c.setns(fd, 0) != 0:
+        import ctypes
+        return errname(OSError(ctypes.get_errno(), ""))
+    kind = path.rsplit("/", 1)[1]
+    inode = os.stat("/proc/self/ns/" + kind).st_ino
+    return "entered " + ("host" if str(inode) == host_inode else "other")
+
+
+def ptrace(pid):
+    import ctypes
+    c = libc()
+    if c.ptrace(16, int(pid), None, None) != 0:  # PTRACE_ATTACH
+        return errname(OSError(ctypes.get_errno(), ""))
+    os.waitpid(int(pid), 0)
+    c.ptrace(17, int(pid), None, None)  # PTRACE_DETACH
+    return "attached"
+
+
+def signal_probe(pid):
+    try:
+        os.kill(int(pid), 0)
+        return "delivered"
+    except OSError as e:
+        return errname(e)
+
+
+def udpecho(port, seconds):
+    s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    s.bind(("::", int(port)))
+    deadline = time.time() + float(seconds)
+    while time.time() < deadline:
+        s.settimeout(max(0.05, deadline - time.time()))
+        try:
+            data, peer = s.recvfrom(4096)
+            s.sendto(data, peer)
+        except socket.timeout:
+            pass
+    return "done"
+
+
 def listen(port, seconds):
     s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -171,8 +309,26 @@ def main(argv):
                    target=("::ffff:" + args[0], int(args[1])))
     if command == "ping":
         return ping(*args)
+    if command == "move":
+        return move(*args)
+    if command == "packet":
+        return packet(*args)
+    if command == "xdp":
+        return xdp()
+    if command == "tun":
+        return tun(*args)
+    if command == "bpf-link":
+        return bpf_link(*args)
+    if command == "setns":
+        return setns(*args)
+    if command == "ptrace":
+        return ptrace(*args)
+    if command == "signal":
+        return signal_probe(*args)
     if command == "udp6chain":
         return udp6chain(*args)
+    if command == "udpecho":
+        return udpecho(*args)
     if command == "listen":
         return listen(*args)
     if command == "hold":

@@ -48,7 +48,19 @@ public final class BpfObject implements AutoCloseable {
         }
     }
 
-    /** Creates or reuses the maps and loads every program through the verifier. */
+    /**
+     * Before load: leaves a program out of the load, for a kernel that lacks its program or
+     * attach type (one program the kernel refuses fails the whole object).
+     */
+    public void skipProgram(String programName) throws BpfException {
+        Pointer program = LibBpf.bpf_object__find_program_by_name(live(), programName);
+        if (program == null) {
+            throw new BpfException("find program " + programName + " in " + name, Errno.ENOENT);
+        }
+        BpfException.check(LibBpf.bpf_program__set_autoload(program, false), "leave " + programName + " out of the load");
+    }
+
+    /** Creates or reuses the maps and loads every program not skipped through the verifier. */
     public void load() throws BpfException {
         LibBpfLog.drain();
         int result = LibBpf.bpf_object__load(live());

@@ -7,7 +7,7 @@ import java.util.Map;
 /** Every body the control API answers with, as {@link ApiJson} writes it (snake_case on the wire). */
 public sealed interface ApiBody {
     /** GET /v1/health. */
-    record Health(String status, long pid, Instant started, ReloadReport lastReload) implements ApiBody {}
+    record Health(String status, long pid, Instant started, ReloadReport lastReload, String packetSockets) implements ApiBody {}
 
     /** How the last reload went; on errors the policies in force before it stayed in force. */
     record ReloadReport(Instant at, boolean ok, List<String> errors) {}

@@ -4,6 +4,7 @@ import io.netfence.agent.cgroup.Cgroup;
 import io.netfence.agent.cgroup.CgroupFs;
 import io.netfence.agent.datapath.AttachmentRecord;
 import io.netfence.agent.datapath.KernelDatapath;
+import io.netfence.agent.datapath.PacketSocketPolicing;
 import io.netfence.agent.policy.Policy;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,7 +31,7 @@ public final class AttachCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Policy policy = rules.toPolicy("attach");
+        Policy policy = rules.toPolicy("attach", false);
         CgroupFs cgroups = Preflight.check();
         Cgroup cgroup = cgroups.open(cgroupPath);
         if (cgroup.path().equals("/")) {
@@ -39,9 +40,14 @@ public final class AttachCommand implements Callable<Integer> {
         long start = System.nanoTime();
         KernelDatapath datapath = KernelDatapath.open(cgroups);
         datapath.collectGarbage();
-        datapath.attach(cgroup, new Policy(cgroup.path(), policy.egress(), policy.ingress(), policy.audit()),
+        datapath.attach(cgroup, policy.renamed(cgroup.path()),
                 AttachmentRecord.Kind.ATTACH, 0);
         long millis = (System.nanoTime() - start) / 1_000_000;
+        PacketSocketPolicing packetSockets = datapath.packetSocketPolicing();
+        if (!policy.allowsPacketSockets() && !packetSockets.enforced()) {
+            System.err.println("netfence: warning: packet and XDP sockets are " + packetSockets.describe() + "; a process with "
+                    + "CAP_NET_RAW in " + cgroup.path() + " can send around this policy");
+        }
         System.out.printf("netfence: %s %s (%d egress, %d ingress rules) in %d ms%n", policy.audit() ? "auditing" : "confined",
                 cgroup.path(), policy.egress().size(), policy.ingress().size(), millis);
         return ExitCodes.OK;

@@ -1,5 +1,6 @@
 package io.netfence.agent.cli;
 
+import io.netfence.agent.policy.PacketSockets;
 import io.netfence.agent.policy.Policy;
 import io.netfence.agent.policy.Rule;
 import io.netfence.agent.policy.RuleSyntax;
@@ -19,7 +20,8 @@ public final class RuleOptions {
     private static final Pattern WHITESPACE = Pattern.compile("\\s");
     private static final String INGRESS = "ingress-";
 
-    @Option(names = "--allow", paramLabel = "RULE", description = "Allow egress to RULE.")
+    @Option(names = "--allow", paramLabel = "RULE", description = "Allow egress to RULE (also: own-loopback, "
+            + "packet-sockets).")
     List<String> allow = new ArrayList<>();
 
     @Option(names = "--deny", paramLabel = "RULE", description = "Deny egress to RULE (--deny any: deny by default).")
@@ -31,11 +33,12 @@ public final class RuleOptions {
     @Option(names = "--ingress-deny", paramLabel = "RULE", description = "Deny inbound traffic from RULE.")
     List<String> ingressDeny = new ArrayList<>();
 
-    @Option(names = "--no-network", description = {"No network, as with unshare -n or firejail --net=none: with run, "
-            + "COMMAND gets a network namespace of its own with only loopback, where its processes reach each other and "
-            + "nothing else (not the host's localhost services, nor abstract unix sockets). Any --allow or "
-            + "--ingress-allow keeps the host's network instead, with everything else denied.",
-            "With attach: everything denied but localhost."})
+    @Option(names = "--no-network", description = {"No network, as with unshare -n or firejail --net=none. With run "
+            + "alone: COMMAND gets a network namespace of its own with only loopback, where its processes reach each other "
+            + "and nothing else (not the host's localhost services, nor abstract unix sockets). With --allow rules: the "
+            + "host's network, everything denied both ways but loopback among COMMAND's own processes (own-loopback) and "
+            + "what --allow names (whose answers may come back in).",
+            "With attach: deny any, allow own-loopback, both ways."})
     boolean noNetwork;
 
     @Option(names = "--rules-file", paramLabel = "FILE",
@@ -50,41 +53,79 @@ public final class RuleOptions {
         return noNetwork && allow.isEmpty() && ingressAllow.isEmpty() && rulesFile == null;
     }
 
-    /** @throws UsageException naming the option or file line and what is wrong */
-    public Policy toPolicy(String name) {
+    /**
+     * @param inPrivateNetwork the policy is for a run in a network namespace of its own, where
+     *                         localhost is the command's own
+     * @throws UsageException naming the option or file line and what is wrong
+     */
+    public Policy toPolicy(String name, boolean inPrivateNetwork) {
         List<Rule> egress = new ArrayList<>();
         List<Rule> ingress = new ArrayList<>();
+        PacketSockets[] packetSockets = {PacketSockets.BY_DEFAULT};
         if (noNetwork) {
+            // in a network namespace of its own, localhost is the command's own; in the host's, it is not
+            String loopback = inPrivateNetwork ? "localhost" : RuleSyntax.OWN_LOOPBACK;
             egress.addAll(RuleSyntax.parse(Verdict.DENY, "any"));
-            egress.addAll(RuleSyntax.parse(Verdict.ALLOW, "localhost"));
+            egress.addAll(RuleSyntax.parse(Verdict.ALLOW, loopback));
             ingress.addAll(RuleSyntax.parse(Verdict.DENY, "any"));
-            ingress.addAll(RuleSyntax.parse(Verdict.ALLOW, "localhost"));
+            ingress.addAll(RuleSyntax.parse(Verdict.ALLOW, loopback));
         }
-        add(egress, Verdict.ALLOW, "--allow", allow);
-        add(egress, Verdict.DENY, "--deny", deny);
-        add(ingress, Verdict.ALLOW, "--ingress-allow", ingressAllow);
-        add(ingress, Verdict.DENY, "--ingress-deny", ingressDeny);
+        add(egress, packetSockets, Verdict.ALLOW, "--allow", allow);
+        add(egress, packetSockets, Verdict.DENY, "--deny", deny);
+        add(ingress, null, Verdict.ALLOW, "--ingress-allow", ingressAllow);
+        add(ingress, null, Verdict.DENY, "--ingress-deny", ingressDeny);
         if (rulesFile != null) {
-            readRulesFile(egress, ingress);
+            readRulesFile(egress, ingress, packetSockets);
         }
-        if (egress.isEmpty() && ingress.isEmpty()) {
+        if (noNetwork && !inPrivateNetwork) {
+            answersFromAllowedDestinations(egress, ingress);
+        }
+        if (egress.isEmpty() && ingress.isEmpty() && packetSockets[0] == PacketSockets.BY_DEFAULT) {
             throw new UsageException("no rules given: use --allow, --deny, --ingress-allow, --ingress-deny, "
                     + "--no-network or --rules-file");
         }
-        return new Policy(name, egress, ingress, audit);
+        return new Policy(name, egress, ingress, audit, packetSockets[0]);
     }
 
-    private static void add(List<Rule> into, Verdict verdict, String option, List<String> texts) {
+    /**
+     * Under --no-network ingress is denied too, which would drop the answers of the connections
+     * --allow lets out: whatever egress may reach may answer (from any of its ports, to any of the
+     * command's, since an answer arrives at an ephemeral port).
+     */
+    private static void answersFromAllowedDestinations(List<Rule> egress, List<Rule> ingress) {
+        for (Rule rule : egress) {
+            if (rule.verdict() == Verdict.ALLOW) {
+                ingress.add(new Rule(Verdict.ALLOW, rule.prefix(), rule.protocol(), null));
+            }
+        }
+    }
+
+    /**
+     * Adds one rule; {@code packetSockets} takes an egress packet-sockets rule, and is null where
+     * none may stand.
+     */
+    private static void addRule(List<Rule> into, PacketSockets[] packetSockets, Verdict verdict, String text) {
+        if (PacketSockets.isKeyword(text)) {
+            if (packetSockets == null) {
+                throw new RuleSyntaxException(text, "'" + PacketSockets.KEYWORD + "' is an egress rule");
+            }
+            packetSockets[0] = PacketSockets.of(verdict);
+            return;
+        }
+        into.addAll(RuleSyntax.parse(verdict, text));
+    }
+
+    private static void add(List<Rule> into, PacketSockets[] packetSockets, Verdict verdict, String option, List<String> texts) {
         for (String text : texts) {
             try {
-                into.addAll(RuleSyntax.parse(verdict, text));
+                addRule(into, packetSockets, verdict, text);
             } catch (RuleSyntaxException e) {
                 throw new UsageException(option + ": " + e.getMessage());
             }
         }
     }
 
-    private void readRulesFile(List<Rule> egress, List<Rule> ingress) {
+    private void readRulesFile(List<Rule> egress, List<Rule> ingress, PacketSockets[] packetSockets) {
         List<String> lines;
         try {
             lines = Files.readAllLines(rulesFile);
@@ -109,7 +150,7 @@ public final class RuleOptions {
                     .orElseThrow(() -> new UsageException(where + "unknown action '" + word
                             + "' (expected allow, deny, ingress-allow or ingress-deny)"));
             try {
-                (isIngress ? ingress : egress).addAll(RuleSyntax.parse(verdict, action.get().rule()));
+                addRule(isIngress ? ingress : egress, isIngress ? null : packetSockets, verdict, action.get().rule());
             } catch (RuleSyntaxException e) {
                 throw new UsageException(where + e.getMessage());
             }

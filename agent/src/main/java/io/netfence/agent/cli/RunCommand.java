@@ -24,9 +24,15 @@ import picocli.CommandLine.Parameters;
                 + "force before COMMAND starts. stdin/stdout/stderr and signals pass through, the exit code is "
                 + "COMMAND's, and afterwards the cgroup and its programs are gone (processes COMMAND left behind "
                 + "are killed). A summary of what was denied is printed on stderr.",
+                "",
+                "COMMAND is sandboxed, even when netfence runs as root: it runs as the sudo caller, --user, or root "
+                + "inside a user namespace (the host's nobody); it cannot leave its cgroup (cgroupfs is read-only), "
+                + "see or signal processes outside (PID namespace), touch netfence's pins (no bpffs), or gain any "
+                + "capability (no packet or raw sockets, no network devices, no setns, no BPF).",
                 "", "Examples:",
                 "  netfence run --no-network -- curl https://example.com",
-                "  netfence run --deny any --allow 198.18.0.0/15:443/tcp -- ./client"})
+                "  netfence run --deny any --allow 198.18.0.0/15:443/tcp -- ./client",
+                "  sudo netfence run --deny any --allow 198.18.0.0/15:443/tcp -- ./client     (runs as you)"})
 public final class RunCommand implements Callable<Integer> {
     private static final int SUMMARY_DESTINATIONS = 3;
     private static final List<String> FORWARDED_SIGNALS = List.of("TERM", "HUP", "USR1", "USR2");
@@ -58,7 +64,8 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long self = ProcessHandle.current().pid();
-        Policy policy = rules.toPolicy("run-" + self);
+        boolean privateNetwork = rules.wantsPrivateNetwork() && !keepPrivileges;
+        Policy policy = rules.toPolicy("run-" + self, privateNetwork);
         CgroupFs cgroups = Preflight.check();
         String executable = resolve(command.get(0));
         if (executable == null) {
@@ -73,7 +80,7 @@ public final class RunCommand implements Callable<Integer> {
         int exitCode;
         try {
             datapath.attach(cgroup, policy, AttachmentRecord.Kind.RUN, self);
-            exitCode = runInside(cgroup, executable);
+            exitCode = runInside(cgroup, executable, privateNetwork);
             report(datapath.counters().of(cgroup.id()), policy.audit());
         } finally {
             datapath.detachAndRemove(cgroup);
@@ -81,10 +88,10 @@ public final class RunCommand implements Callable<Integer> {
         return exitCode;
     }
 
-    private int runInside(Cgroup cgroup, String executable) throws Exception {
+    private int runInside(Cgroup cgroup, String executable, boolean privateNetwork) throws Exception {
         // the launcher joins the cgroup before anything else, then becomes COMMAND: every socket
         // COMMAND creates is the cgroup's, and no process of COMMAND ever runs outside it
-        SandboxLauncher.Options options = new SandboxLauncher.Options(user, rules.wantsPrivateNetwork(), keepPrivileges);
+        SandboxLauncher.Options options = new SandboxLauncher.Options(user, privateNetwork, keepPrivileges);
         List<String> argv = SandboxLauncher.argv(cgroup.directory().resolve("cgroup.procs"), options, executable, command);
         Process child = new ProcessBuilder(argv).inheritIO().start();
         forwardSignals(child);

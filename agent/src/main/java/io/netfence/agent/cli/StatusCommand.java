@@ -18,6 +18,9 @@ public final class StatusCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Health health = ApiOptions.body(api.client().get("/v1/health"), Health.class);
         System.out.println("netfence agent: running (pid " + health.pid() + ", since " + health.started() + ")");
+        if (health.packetSockets() != null) {
+            System.out.println("packet sockets: " + health.packetSockets());
+        }
         ReloadReport reload = health.lastReload();
         if (reload == null) {
             return ExitCodes.OK;

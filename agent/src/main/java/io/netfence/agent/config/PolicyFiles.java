@@ -1,5 +1,6 @@
 package io.netfence.agent.config;
 
+import io.netfence.agent.policy.PacketSockets;
 import io.netfence.agent.policy.Policy;
 import io.netfence.agent.policy.Rule;
 import io.netfence.agent.policy.RuleSyntax;
@@ -196,19 +197,21 @@ public final class PolicyFiles {
             }
             audit = mode.map("audit"::equals).orElse(false);
         }
-        List<Rule> egress = rules(yaml, e.get("egress"), "egress");
-        List<Rule> ingress = rules(yaml, e.get("ingress"), "ingress");
+        PacketSockets[] packetSockets = {PacketSockets.BY_DEFAULT};
+        List<Rule> egress = rules(yaml, e.get("egress"), "egress", packetSockets);
+        List<Rule> ingress = rules(yaml, e.get("ingress"), "ingress", null);
         if (!e.containsKey("egress") && !e.containsKey("ingress")) {
             yaml.error(node, "the policy has neither 'egress' nor 'ingress' rules");
         }
         if (yaml.errors().size() > errorsBefore || name.isEmpty() || target.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new PolicySpec(new Policy(name.get(), egress, ingress, audit), target.get(),
+        return Optional.of(new PolicySpec(new Policy(name.get(), egress, ingress, audit, packetSockets[0]), target.get(),
                 yaml.where(e.get("name")).replaceFirst(": $", "")));
     }
 
-    private static List<Rule> rules(YamlNodes yaml, Node node, String direction) {
+    /** @param packetSockets where an egress list's packet-sockets rule goes; null where none may stand */
+    private static List<Rule> rules(YamlNodes yaml, Node node, String direction, PacketSockets[] packetSockets) {
         List<Rule> rules = new ArrayList<>();
         if (node == null) {
             return rules;
@@ -219,6 +222,14 @@ public final class PolicyFiles {
                 Optional<Verdict> verdict = action.flatMap(RuleSyntax.Action::verdict);
                 if (verdict.isEmpty()) {
                     yaml.error(item, "a rule is 'allow RULE' or 'deny RULE', not '" + text + "'");
+                    return;
+                }
+                if (PacketSockets.isKeyword(action.get().rule())) {
+                    if (packetSockets == null) {
+                        yaml.error(item, "'" + PacketSockets.KEYWORD + "' is an egress rule");
+                    } else {
+                        packetSockets[0] = PacketSockets.of(verdict.get());
+                    }
                     return;
                 }
                 try {

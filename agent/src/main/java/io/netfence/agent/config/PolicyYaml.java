@@ -1,6 +1,7 @@
 package io.netfence.agent.config;
 
-import io.netfence.agent.policy.Rule;
+import io.netfence.agent.policy.RuleSyntax;
+import io.netfence.agent.policy.RuleTexts;
 import java.util.List;
 
 /** Writes one policy as a policy file, for policies added through the API. */
@@ -14,19 +15,19 @@ public final class PolicyYaml {
         out.append("  - name: ").append(quote(spec.name())).append('\n');
         out.append("    target: ").append(quote(spec.target().text())).append('\n');
         out.append("    mode: ").append(spec.policy().audit() ? "audit" : "enforce").append('\n');
-        rules(out, "egress", spec.policy().egress());
-        rules(out, "ingress", spec.policy().ingress());
+        rules(out, "egress", RuleTexts.egress(spec.policy()));
+        rules(out, "ingress", RuleSyntax.texts(spec.policy().ingress()));
         return out.toString();
     }
 
-    private static void rules(StringBuilder out, String direction, List<Rule> rules) {
+    private static void rules(StringBuilder out, String direction, List<String> rules) {
         if (rules.isEmpty()) {
             out.append("    ").append(direction).append(": []\n");
             return;
         }
         out.append("    ").append(direction).append(":\n");
-        for (Rule rule : rules) {
-            out.append("      - ").append(quote(rule.toString())).append('\n');
+        for (String rule : rules) {
+            out.append("      - ").append(quote(rule)).append('\n');
         }
     }
 

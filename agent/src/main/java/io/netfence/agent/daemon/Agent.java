@@ -11,6 +11,7 @@ import io.netfence.agent.daemon.events.EventPump;
 import io.netfence.agent.daemon.metrics.MetricsServer;
 import io.netfence.agent.daemon.metrics.NetfenceMetrics;
 import io.netfence.agent.datapath.KernelDatapath;
+import io.netfence.agent.datapath.PacketSocketPolicing;
 import io.netfence.agent.host.AgentPidFile;
 import java.io.IOException;
 import java.time.Instant;
@@ -34,6 +35,7 @@ public final class Agent implements AutoCloseable, AgentControl {
 
     private final AgentConfig config;
     private final KernelDatapath datapath;
+    private PacketSocketPolicing packetSockets;
     private final Reconciler reconciler;
     private final ScheduledExecutorService worker;
     private final Instant started = Instant.now();
@@ -65,6 +67,11 @@ public final class Agent implements AutoCloseable, AgentControl {
         AgentPidFile.claim(datapath.runtimeDirectory());
         datapath.keepLoaded();
         Agent agent = new Agent(config, datapath, cgroups);
+        agent.packetSockets = datapath.packetSocketPolicing();
+        if (!agent.packetSockets.enforced()) {
+            Log.error("packet and XDP sockets are " + agent.packetSockets.describe()
+                    + "; a process with CAP_NET_RAW in a confined cgroup can send around its policy");
+        }
         try {
             agent.call(() -> {
                 agent.reloadNow();
@@ -154,6 +161,11 @@ public final class Agent implements AutoCloseable, AgentControl {
         return lastReload;
     }
 
+    public String packetSockets() {
+        return packetSockets.describe();
+    }
+
+    @Override
     public Instant started() {
         return started;
     }

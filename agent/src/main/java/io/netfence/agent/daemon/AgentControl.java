@@ -20,6 +20,9 @@ interface AgentControl {
 
     Instant started();
 
+    /** Whether and how packet and XDP sockets are policed on this host, in one line. */
+    String packetSockets();
+
     AgentStatus status() throws IOException;
 
     EventHub events();

@@ -17,7 +17,8 @@ import io.netfence.agent.config.PolicyFiles;
 import io.netfence.agent.config.PolicySpec;
 import io.netfence.agent.config.PolicyYaml;
 import io.netfence.agent.host.AtomicFile;
-import io.netfence.agent.policy.Rule;
+import io.netfence.agent.policy.RuleSyntax;
+import io.netfence.agent.policy.RuleTexts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -62,7 +63,8 @@ final class AgentRoutes implements ApiRoutes {
 
     @Override
     public ApiResponse health() {
-        return ApiResponse.ok(new Health("ok", ProcessHandle.current().pid(), agent.started(), report(agent.lastReload())));
+        return ApiResponse.ok(new Health("ok", ProcessHandle.current().pid(), agent.started(), report(agent.lastReload()),
+                agent.packetSockets()));
     }
 
     @Override
@@ -74,7 +76,7 @@ final class AgentRoutes implements ApiRoutes {
             return ApiResponse.error(500, e.getMessage());
         }
         List<PolicyView> policies = status.policies().stream().map(spec -> new PolicyView(spec.name(), spec.target().text(),
-                spec.policy().audit() ? "audit" : "enforce", spec.source(), rules(spec.policy().egress()), rules(spec.policy().ingress()),
+                spec.policy().audit() ? "audit" : "enforce", spec.source(), RuleTexts.egress(spec.policy()), RuleSyntax.texts(spec.policy().ingress()),
                 status.matched().getOrDefault(spec.name(), List.of()))).toList();
         return ApiResponse.ok(new PolicyList(policies, status.conflicts(), report(status.lastReload())));
     }
@@ -154,10 +156,6 @@ final class AgentRoutes implements ApiRoutes {
                 Files.deleteIfExists(file.getKey());
             }
         }
-    }
-
-    private static List<String> rules(List<Rule> rules) {
-        return rules.stream().map(Rule::toString).toList();
     }
 
     private static ReloadReport report(ReloadResult reload) {

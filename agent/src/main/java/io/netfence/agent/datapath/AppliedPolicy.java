@@ -6,10 +6,12 @@ import java.util.List;
 import java.util.Set;
 
 /** A policy whose rulesets are in the kernel, ready to be pointed at by any number of cgroups. */
-public record AppliedPolicy(String name, int policyId, int egressRuleset, int ingressRuleset, boolean audit) {
+public record AppliedPolicy(String name, int policyId, int egressRuleset, int ingressRuleset, boolean audit,
+                            boolean packetSockets) {
 
     public PolicySlot slot() {
-        return new PolicySlot(egressRuleset, ingressRuleset, policyId, audit ? Abi.POLICY_AUDIT : 0);
+        return new PolicySlot(egressRuleset, ingressRuleset, policyId,
+                (audit ? Abi.POLICY_AUDIT : 0) | (packetSockets ? Abi.POLICY_PACKET_SOCKETS : 0));
     }
 
     public Set<Integer> rulesets() {

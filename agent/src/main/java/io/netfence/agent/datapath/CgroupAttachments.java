@@ -89,7 +89,7 @@ final class CgroupAttachments {
      */
     void point(PinnedState state, Cgroup cgroup, List<AppliedPolicy> policies, AttachmentRecord record) throws IOException {
         byte[] key = CgroupKey.encode(cgroup.id());
-        byte[] value = new CgroupPolicy(policies.stream().map(AppliedPolicy::slot).toList()).encode();
+        byte[] value = new CgroupPolicy(policies.stream().map(AppliedPolicy::slot).toList(), CgroupPolicy.scopeOf(cgroup.id())).encode();
         boolean fresh = !Files.exists(pins.link(cgroup.id(), Hook.SOCK_CREATE));
         Optional<byte[]> previous = fresh ? Optional.empty() : state.cgroupPolicy.lookup(key);
         boolean swapped = false;
@@ -101,7 +101,7 @@ final class CgroupAttachments {
             state.cgroupPolicy.update(key, value, BpfMap.EXIST);
             swapped = true;
             for (Hook hook : Hook.ENFORCING) {
-                if (!Files.exists(pins.link(cgroup.id(), hook))) {
+                if (state.programs.containsKey(hook) && !Files.exists(pins.link(cgroup.id(), hook))) {
                     attachAndPin(state, cgroup, hook, target);
                 }
             }

@@ -3,9 +3,11 @@ package io.netfence.agent.datapath;
 import io.netfence.agent.cgroup.Cgroup;
 import io.netfence.agent.cgroup.CgroupFs;
 import io.netfence.agent.policy.Policy;
+import io.netfence.loader.BpfLsm;
 import io.netfence.loader.BpfFs;
 import io.netfence.loader.RingBufferReader;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -149,6 +151,18 @@ public final class KernelDatapath implements Datapath {
     /** Whether every hook is attached to the cgroup and a policy is written: nothing runs unconfined there. */
     public boolean enforced(long cgroupId) throws IOException {
         return pins.read(state -> attachments.enforced(state, cgroupId), false);
+    }
+
+    /**
+     * Whether packet and XDP sockets are policed here, and by what: the BPF LSM program where the
+     * loaded programs include it, else why the kernel cannot run it.
+     */
+    public PacketSocketPolicing packetSocketPolicing() throws IOException {
+        return pins.change(state -> state.programs.containsKey(Hook.PACKET_SOCKETS)
+                ? new PacketSocketPolicing(true, "by the BPF LSM (lsm_cgroup/socket_create)")
+                : new PacketSocketPolicing(false, Files.exists(pins.lsmRefusedMarker())
+                        ? "the kernel refused to load a BPF LSM program (some lockdown settings and sandboxed VMs forbid them)"
+                        : BpfLsm.cgroupPrograms().reason()));
     }
 
     public Counters counters() {

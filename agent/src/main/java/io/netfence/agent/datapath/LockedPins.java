@@ -31,6 +31,11 @@ final class LockedPins {
         return layout;
     }
 
+    /** Where a kernel's refusal of the BPF LSM program is remembered until reboot. */
+    Path lsmRefusedMarker() {
+        return runtime.resolve("bpf-lsm-refused");
+    }
+
     Path runtimeDirectory() {
         return runtime;
     }
@@ -91,7 +96,7 @@ final class LockedPins {
         if (!PinnedState.isPinned(layout)) {
             BpfFs.mountPoint(); // mounts bpffs where the layout expects it when no one has
         }
-        return PinnedState.openOrLoad(layout);
+        return PinnedState.openOrLoad(layout, lsmRefusedMarker());
     }
 
     /** The state {@link #keepOpen()} kept, for what only the agent does (reading the events ring). */

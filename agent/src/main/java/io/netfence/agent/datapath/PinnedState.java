@@ -4,6 +4,7 @@ import io.netfence.agent.datapath.abi.Abi;
 import io.netfence.agent.datapath.abi.Meta;
 import io.netfence.loader.BpfException;
 import io.netfence.loader.BpfFs;
+import io.netfence.loader.BpfLsm;
 import io.netfence.loader.BpfMap;
 import io.netfence.loader.BpfObject;
 import io.netfence.loader.BpfProgram;
@@ -31,7 +32,8 @@ import java.util.stream.Stream;
 final class PinnedState implements AutoCloseable {
     static final String OBJECT_RESOURCE = "/io/netfence/bpf/netfence.bpf.o";
     private static final List<String> MAPS = List.of(Abi.MAP_RULES, Abi.MAP_PORTLISTS, Abi.MAP_CG_POLICY,
-            Abi.MAP_CG_STATS, Abi.MAP_RULESETS, Abi.MAP_META, Abi.MAP_EVENTS, Abi.MAP_RATELIMIT, Abi.MAP_COUNTERS);
+            Abi.MAP_CG_STATS, Abi.MAP_RULESETS, Abi.MAP_META, Abi.MAP_EVENTS, Abi.MAP_RATELIMIT, Abi.MAP_COUNTERS,
+            Abi.MAP_SK_SCOPES);
 
     final Map<Hook, BpfProgram> programs;
     final BpfMap rules;
@@ -53,10 +55,15 @@ final class PinnedState implements AutoCloseable {
         this.meta = maps.get(Abi.MAP_META);
         this.events = maps.get(Abi.MAP_EVENTS);
         this.counters = maps.get(Abi.MAP_COUNTERS);
-        maps.get(Abi.MAP_RATELIMIT).close(); // pinned with the rest; only the programs use it
+        maps.get(Abi.MAP_RATELIMIT).close(); // pinned with the rest; only the programs use them
+        maps.get(Abi.MAP_SK_SCOPES).close();
     }
 
-    static PinnedState openOrLoad(PinLayout pins) throws IOException {
+    /**
+     * @param lsmRefused a file (in the runtime directory, so gone at reboot) that records that the
+     *                   kernel refused the BPF LSM program
+     */
+    static PinnedState openOrLoad(PinLayout pins, Path lsmRefused) throws IOException {
         Memlock.raise();
         byte[] object = embeddedObject();
         Meta build = new Meta(Abi.VERSION, sha256(object));
@@ -71,12 +78,12 @@ final class PinnedState implements AutoCloseable {
             pinned.close();
             removeAll(pins);
         }
-        return load(pins, object, build);
+        return load(pins, object, build, lsmRefused);
     }
 
     static boolean isPinned(PinLayout pins) {
         for (Hook hook : Hook.values()) {
-            if (!Files.exists(pins.program(hook))) {
+            if (!hook.optional() && !Files.exists(pins.program(hook))) {
                 return false;
             }
         }
@@ -98,7 +105,9 @@ final class PinnedState implements AutoCloseable {
         Map<String, BpfMap> maps = new LinkedHashMap<>();
         try {
             for (Hook hook : Hook.values()) {
-                programs.put(hook, BpfProgram.openPinned(hook.programName(), hook.attachType(), pins.program(hook).toString()));
+                if (!hook.optional() || Files.exists(pins.program(hook))) {
+                    programs.put(hook, BpfProgram.openPinned(hook.programName(), hook.attachType(), pins.program(hook).toString()));
+                }
             }
             for (String name : MAPS) {
                 maps.put(name, BpfMap.openPinned(name, pins.map(name).toString()));
@@ -111,26 +120,49 @@ final class PinnedState implements AutoCloseable {
         }
     }
 
-    private static PinnedState load(PinLayout pins, byte[] object, Meta build) throws IOException {
+    private static PinnedState load(PinLayout pins, byte[] object, Meta build, Path lsmRefused) throws IOException {
         Files.createDirectories(pins.maps());
         Files.createDirectories(pins.programs());
         Map<String, String> mapPins = new LinkedHashMap<>();
         for (String name : MAPS) {
             mapPins.put(name, pins.map(name).toString());
         }
+        boolean packetSockets = BpfLsm.cgroupPrograms().available() && !Files.exists(lsmRefused);
+        if (packetSockets) {
+            try {
+                loadAndPin(pins, object, mapPins, true);
+            } catch (BpfException refused) {
+                // BPF LSM is active, yet some kernels (lockdown, sandboxed VMs) refuse LSM programs:
+                // everything else still loads; the marker spares later loads this boot the attempt
+                loadAndPin(pins, object, mapPins, false);
+                Files.writeString(lsmRefused, refused.getMessage().lines().findFirst().orElse("refused") + "\n");
+            }
+        } else {
+            loadAndPin(pins, object, mapPins, false);
+        }
+        PinnedState state = openPinned(pins);
+        state.meta.update(Meta.key(), build.encode(), BpfMap.ANY);
+        return state;
+    }
+
+    private static void loadAndPin(PinLayout pins, byte[] object, Map<String, String> mapPins, boolean packetSockets)
+            throws IOException {
         try (BpfObject bpf = BpfObject.open("netfence.bpf.o", object)) {
             bpf.pinMapsAt(mapPins);
+            if (!packetSockets) {
+                bpf.skipProgram(Hook.PACKET_SOCKETS.programName());
+            }
             bpf.load();
             for (Hook hook : Hook.values()) {
+                if (hook == Hook.PACKET_SOCKETS && !packetSockets) {
+                    continue;
+                }
                 try (BpfProgram program = bpf.program(hook.programName(), hook.attachType())) {
                     BpfFs.unpin(pins.program(hook));
                     program.pin(pins.program(hook).toString());
                 }
             }
         }
-        PinnedState state = openPinned(pins);
-        state.meta.update(Meta.key(), build.encode(), BpfMap.ANY);
-        return state;
     }
 
     /** Unpins everything under the layout's root: programs and maps go once no fd holds them. */

@@ -17,7 +17,8 @@ import java.util.Map;
 
 /**
  * Turns rules into an LPM-shaped ruleset with the semantics "longer prefix first; at equal prefix
- * a port beats no port, a protocol beats none; at a full tie deny wins; nothing matches: allow".
+ * a port beats no port, a protocol beats none; at a full tie deny wins (and a plain allow beats
+ * own-loopback's); nothing matches: allow".
  *
  * <p>An LPM lookup finds only the longest matching prefix, so each entry carries everything a
  * packet matching it could need: its own port/protocol rules, then those of every shorter prefix
@@ -48,7 +49,7 @@ public final class PolicyCompiler {
                 groups.put(rule.prefix(), group);
             }
             if (rule.isUnconditional()) {
-                group.unconditional = group.unconditional == Verdict.DENY ? Verdict.DENY : rule.verdict();
+                group.unconditional = group.unconditional == null ? rule.verdict() : Verdict.atTie(group.unconditional, rule.verdict());
             } else {
                 group.conditional.add(rule);
             }

@@ -50,7 +50,8 @@ final class RulesetLifetime {
             throw e;
         }
         Policy policy = compiled.policy();
-        return new AppliedPolicy(policy.name(), policyId == 0 ? egress : policyId, egress, ingress, policy.audit());
+        return new AppliedPolicy(policy.name(), policyId == 0 ? egress : policyId, egress, ingress, policy.audit(),
+                policy.allowsPacketSockets());
     }
 
     /**

@@ -10,7 +10,9 @@ import java.util.regex.Pattern;
  * The rule syntax shared by the CLI and policy files: {@code PREFIX[:PORT[-PORT]][/PROTO]}, IPv6
  * in brackets when a port follows. PREFIX is an address, a CIDR prefix or a keyword:
  * {@code any}, {@code localhost}, {@code link-local}, {@code multicast} (each meaning its IPv4
- * and its IPv6 prefix, as in systemd's IPAddressAllow=).
+ * and its IPv6 prefix, as in systemd's IPAddressAllow=), and {@code own-loopback}, allowed only:
+ * loopback to the confinement's own processes (see {@link Verdict#ALLOW_OWN}). The policy key
+ * {@code packet-sockets} is not a rule of this syntax: see {@link PacketSockets}.
  */
 public final class RuleSyntax {
     private static final Map<String, List<String>> KEYWORDS = Map.of(
@@ -19,6 +21,7 @@ public final class RuleSyntax {
             "link-local", List.of("169.254.0.0/16", "fe80::/64"),
             "multicast", List.of("224.0.0.0/4", "ff00::/8"));
 
+    public static final String OWN_LOOPBACK = "own-loopback";
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9.-]*");
     private static final Pattern PORTS = Pattern.compile("[0-9]{1,6}(-[0-9]{1,6})?");
 
@@ -99,6 +102,18 @@ public final class RuleSyntax {
 
         PortRange ports = portText == null ? null : parsePorts(portText);
         List<Rule> rules = new ArrayList<>();
+        if (prefixText.equals(OWN_LOOPBACK)) {
+            if (verdict == Verdict.DENY) {
+                throw new IllegalArgumentException("'" + OWN_LOOPBACK + "' can only be allowed (to deny loopback, deny localhost)");
+            }
+            if (ports != null || protocol != null) {
+                throw new IllegalArgumentException("'" + OWN_LOOPBACK + "' takes no port or protocol");
+            }
+            for (String prefix : KEYWORDS.get("localhost")) {
+                rules.add(new Rule(Verdict.ALLOW_OWN, IpPrefix.parse(prefix), null, null));
+            }
+            return rules;
+        }
         List<String> expansion = KEYWORDS.get(prefixText);
         if (expansion != null) {
             for (String prefix : expansion) {
@@ -107,7 +122,7 @@ public final class RuleSyntax {
         } else if (prefixText.indexOf(':') < 0 && !prefixText.isEmpty() && Character.isLetter(prefixText.charAt(0))
                 && NAME.matcher(prefixText).matches()) {
             throw new IllegalArgumentException("unknown keyword '" + prefixText
-                    + "' (expected an address, a prefix, any, localhost, link-local or multicast)");
+                    + "' (expected an address, a prefix, any, localhost, own-loopback, link-local or multicast)");
         } else {
             rules.add(new Rule(verdict, IpPrefix.parse(prefixText), protocol, ports));
         }
@@ -132,8 +147,26 @@ public final class RuleSyntax {
         return new PortRange(from, to);
     }
 
+    /**
+     * The rules as text, one line per rule, except that the two rules a keyword expands to with
+     * the same text (own-loopback) are one line; {@link #parse} reads the lines back to the rules.
+     */
+    public static List<String> texts(List<Rule> rules) {
+        List<String> texts = new ArrayList<>(rules.size());
+        for (Rule rule : rules) {
+            String text = rule.toString();
+            if (texts.isEmpty() || !texts.get(texts.size() - 1).equals(text) || rule.verdict() != Verdict.ALLOW_OWN) {
+                texts.add(text);
+            }
+        }
+        return texts;
+    }
+
     /** The text form of a rule's match part, which {@link #parse} reads back to the same rule. */
     public static String format(Rule rule) {
+        if (rule.verdict() == Verdict.ALLOW_OWN) {
+            return OWN_LOOPBACK;
+        }
         IpPrefix prefix = rule.prefix();
         int hostLength = prefix.isIpv4() ? 32 : 128;
         String address = prefix.length() == hostLength ? prefix.addressText() : prefix.toString();

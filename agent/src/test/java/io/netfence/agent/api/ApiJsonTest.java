@@ -26,8 +26,8 @@ class ApiJsonTest {
         ApiBody.ReloadReport reload = new ApiBody.ReloadReport(Instant.parse("2026-01-02T03:04:05.678Z"), false,
                 List.of("web.yaml:4:14: invalid rule \"x\"\n"));
         List<ApiBody> bodies = List.of(
-                new ApiBody.Health("ok", 123, Instant.parse("2026-01-01T00:00:00Z"), reload),
-                new ApiBody.Health("ok", 123, Instant.parse("2026-01-01T00:00:00Z"), null),
+                new ApiBody.Health("ok", 123, Instant.parse("2026-01-01T00:00:00Z"), reload, null),
+                new ApiBody.Health("ok", 123, Instant.parse("2026-01-01T00:00:00Z"), null, null),
                 new ApiBody.PolicyList(List.of(new ApiBody.PolicyView("web", "/test/web", "enforce", "web.yaml", List.of("deny any"),
                         List.of(), List.of("/test/web"))), Map.of("/test/x", "two policies"), reload),
                 new ApiBody.Applied(List.of("a", "b")),
@@ -41,9 +41,9 @@ class ApiJsonTest {
 
     @Test
     void healthKeepsItsWireNames() {
-        String json = ApiJson.write(new ApiBody.Health("ok", 7, Instant.EPOCH, new ApiBody.ReloadReport(Instant.EPOCH, true, List.of())));
+        String json = ApiJson.write(new ApiBody.Health("ok", 7, Instant.EPOCH, new ApiBody.ReloadReport(Instant.EPOCH, true, List.of()), "x"));
         assertEquals("{\"status\":\"ok\",\"pid\":7,\"started\":\"1970-01-01T00:00:00Z\",\"last_reload\":"
-                + "{\"at\":\"1970-01-01T00:00:00Z\",\"ok\":true,\"errors\":[]}}", json);
+                + "{\"at\":\"1970-01-01T00:00:00Z\",\"ok\":true,\"errors\":[]},\"packet_sockets\":\"x\"}", json);
     }
 
     @Test

@@ -60,6 +60,11 @@ final class InMemoryAgent implements AgentControl {
     }
 
     @Override
+    public String packetSockets() {
+        return "refused where a policy says so, in memory";
+    }
+
+    @Override
     public Instant started() {
         return started;
     }

@@ -36,12 +36,13 @@ public final class InMemoryDatapath implements Datapath {
         int ingress = nextId++;
         rulesets.put(egress, owner);
         rulesets.put(ingress, owner);
-        return new AppliedPolicy(policy.name(), policyId == 0 ? egress : policyId, egress, ingress, policy.audit());
+        return new AppliedPolicy(policy.name(), policyId == 0 ? egress : policyId, egress, ingress, policy.audit(),
+                policy.allowsPacketSockets());
     }
 
     @Override
     public void point(Cgroup cgroup, List<AppliedPolicy> policies, AttachmentRecord record) throws IOException {
-        new CgroupPolicy(policies.stream().map(AppliedPolicy::slot).toList()); // 1 to MAX_SLOTS, as the kernel's
+        new CgroupPolicy(policies.stream().map(AppliedPolicy::slot).toList(), 0); // 1 to MAX_SLOTS, as the kernel's
         for (AppliedPolicy policy : policies) {
             for (int id : policy.rulesets()) {
                 if (id != Abi.RULESET_DENY_ALL && !rulesets.containsKey(id)) {

@@ -38,6 +38,8 @@ public final class LibBpf {
 
     public static native int bpf_program__fd(Pointer program);
 
+    public static native int bpf_program__set_autoload(Pointer program, boolean autoload);
+
     public static native int bpf_obj_pin(int fd, String path);
 
     public static native int bpf_obj_get(String path);

@@ -139,6 +139,8 @@ public final class NetfenceMetrics {
             m.put(Series.of("denials", policy, CALL_HOOKS[d], "enforce"), s.deniedCalls()[d]);
             m.put(Series.of("denials", policy, CALL_HOOKS[d], "audit"), s.auditedCalls()[d]);
         }
+        m.put(Series.of("denials", policy, "sock_create", "enforce"), s.deniedSockets());
+        m.put(Series.of("denials", policy, "sock_create", "audit"), s.auditedSockets());
         return m;
     }
 

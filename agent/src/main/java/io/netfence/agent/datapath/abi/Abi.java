@@ -2,11 +2,13 @@ package io.netfence.agent.datapath.abi;
 
 /** Constants of bpf/include/netfence_abi.h, by value (never by ordinal). */
 public final class Abi {
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     public static final int DENY = 0;
     public static final int ALLOW = 1;
+    public static final int RULE_ALLOW_OWN = 2;
 
+    public static final int FAMILY_NONE = 0;
     public static final int FAMILY_IPV4 = 4;
     public static final int FAMILY_IPV6 = 6;
 
@@ -20,12 +22,18 @@ public final class Abi {
     public static final int HOOK_SENDMSG = 2;
     public static final int HOOK_EGRESS = 3;
     public static final int HOOK_INGRESS = 4;
+    public static final int HOOK_SOCK_CREATE = 5;
+
+    public static final int AF_PACKET = 17;
+    public static final int AF_XDP = 44;
 
     public static final int RULE_KEY_FIXED_BITS = 64;
     public static final int PORTLIST_MAX = 32;
     public static final int RECENT_MAX = 4;
     public static final int RULESET_DENY_ALL = 0;
     public static final int POLICY_AUDIT = 1;
+    public static final int POLICY_PACKET_SOCKETS = 2;
+    public static final int SCOPE_DEPTH = 4;
 
     /** Map names in the object, also the names of their pins. */
     public static final String MAP_RULES = "nf_rules";
@@ -37,6 +45,7 @@ public final class Abi {
     public static final String MAP_EVENTS = "nf_events";
     public static final String MAP_RATELIMIT = "nf_ratelimit";
     public static final String MAP_COUNTERS = "nf_counters";
+    public static final String MAP_SK_SCOPES = "nf_sk_scopes";
 
     /** Indexes of nf_counters. */
     public static final int COUNTER_EVENTS_SENT = 0;

@@ -5,10 +5,14 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Mirror of {@code struct nf_cg_policy}: the policies in force on a cgroup, all of which must allow. */
-public record CgroupPolicy(List<PolicySlot> slots) {
+/**
+ * Mirror of {@code struct nf_cg_policy}: the policies in force on a cgroup, all of which must
+ * allow, and the scope its sockets are tagged with for own-loopback rules.
+ */
+public record CgroupPolicy(List<PolicySlot> slots, int scope) {
     public static final int SIZE = 72;
     public static final int OFFSET_SLOTS = 0;
+    public static final int OFFSET_SCOPE = 4;
     public static final int OFFSET_SLOT = 8;
     public static final int MAX_SLOTS = 4;
 
@@ -21,9 +25,14 @@ public record CgroupPolicy(List<PolicySlot> slots) {
 
     public byte[] encode() {
         ByteBuffer b = ByteBuffer.allocate(SIZE).order(ByteOrder.nativeOrder());
-        b.putInt(slots.size()).putInt(0);
+        b.putInt(slots.size()).putInt(scope);
         slots.forEach(slot -> slot.encode(b));
         return b.array();
+    }
+
+    /** The scope of a cgroup: the low 32 bits of its id, its kernfs inode number, unique among live cgroups. */
+    public static int scopeOf(long cgroupId) {
+        return (int) cgroupId;
     }
 
     /** Decodes a value; a zeroed one (nothing written yet) has no slots and yields an empty list. */

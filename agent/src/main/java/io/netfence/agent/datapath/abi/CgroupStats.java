@@ -12,10 +12,13 @@ import java.util.Set;
  * [egress, ingress]; {@code *Calls} are [connect, sendmsg].
  */
 public record CgroupStats(long[] allowedPackets, long[] allowedBytes, long[] deniedPackets, long[] deniedBytes,
-                          long[] deniedCalls, long denials, List<Flow> recent, long[] auditedPackets, long[] auditedCalls) {
-    public static final int SIZE = 216;
+                          long[] deniedCalls, long denials, List<Flow> recent, long[] auditedPackets, long[] auditedCalls,
+                          long deniedSockets, long auditedSockets) {
+    public static final int SIZE = 232;
     public static final int OFFSET_AUDITED_PACKETS = 184;
     public static final int OFFSET_AUDITED_CALLS = 200;
+    public static final int OFFSET_DENIED_SOCKETS = 216;
+    public static final int OFFSET_AUDITED_SOCKETS = 224;
     public static final int OFFSET_ALLOWED_PACKETS = 0;
     public static final int OFFSET_ALLOWED_BYTES = 16;
     public static final int OFFSET_DENIED_PACKETS = 32;
@@ -31,6 +34,8 @@ public record CgroupStats(long[] allowedPackets, long[] allowedBytes, long[] den
         long[] auditedPackets = new long[2];
         long[] auditedCalls = new long[2];
         long denials = 0;
+        long deniedSockets = 0;
+        long auditedSockets = 0;
         Set<Flow> recent = new LinkedHashSet<>();
         for (int cpu = 0; cpu + slot <= perCpu.length; cpu += slot) {
             ByteBuffer b = ByteBuffer.wrap(perCpu, cpu, slot).slice().order(ByteOrder.nativeOrder());
@@ -42,6 +47,8 @@ public record CgroupStats(long[] allowedPackets, long[] allowedBytes, long[] den
                 auditedPackets[d] += b.getLong(OFFSET_AUDITED_PACKETS + 8 * d);
                 auditedCalls[d] += b.getLong(OFFSET_AUDITED_CALLS + 8 * d);
             }
+            deniedSockets += b.getLong(OFFSET_DENIED_SOCKETS);
+            auditedSockets += b.getLong(OFFSET_AUDITED_SOCKETS);
             long cpuDenials = b.getLong(OFFSET_DENIALS);
             denials += cpuDenials;
             b.position(OFFSET_RECENT);
@@ -50,6 +57,6 @@ public record CgroupStats(long[] allowedPackets, long[] allowedBytes, long[] den
             }
         }
         return new CgroupStats(sums[0], sums[1], sums[2], sums[3], sums[4], denials, new ArrayList<>(recent),
-                auditedPackets, auditedCalls);
+                auditedPackets, auditedCalls, deniedSockets, auditedSockets);
     }
 }

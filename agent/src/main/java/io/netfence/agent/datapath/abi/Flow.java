@@ -26,7 +26,7 @@ public record Flow(byte[] address, int port, int family, int protocol, int hook)
         int protocol = Byte.toUnsignedInt(b.get());
         int hook = Byte.toUnsignedInt(b.get());
         b.position(start + SIZE);
-        byte[] address = family == Abi.FAMILY_IPV4 ? Arrays.copyOf(raw, 4) : raw;
+        byte[] address = family == Abi.FAMILY_IPV4 ? Arrays.copyOf(raw, 4) : family == Abi.FAMILY_NONE ? new byte[0] : raw;
         return new Flow(address, port, family, protocol, hook);
     }
 
@@ -36,6 +36,7 @@ public record Flow(byte[] address, int port, int family, int protocol, int hook)
             case Abi.HOOK_SENDMSG -> "sendmsg";
             case Abi.HOOK_EGRESS -> "egress";
             case Abi.HOOK_INGRESS -> "ingress";
+            case Abi.HOOK_SOCK_CREATE -> "sock_create";
             default -> "hook " + hook;
         };
     }
@@ -49,8 +50,11 @@ public record Flow(byte[] address, int port, int family, int protocol, int hook)
         };
     }
 
-    /** {@code 198.18.0.2:443/tcp}, {@code [fd00::2]:53/udp}, {@code 198.18.0.2/icmp}. */
+    /** {@code 198.18.0.2:443/tcp}, {@code [fd00::2]:53/udp}, {@code 198.18.0.2/icmp}, {@code packet socket}. */
     public String describe() {
+        if (family == Abi.FAMILY_NONE) {
+            return protocol == Abi.AF_XDP ? "XDP socket" : protocol == Abi.AF_PACKET ? "packet socket" : "socket family " + protocol;
+        }
         String host = IpPrefix.of(address, address.length * 8).addressText();
         if (port == 0) {
             return host + "/" + protocolName();

@@ -6,6 +6,10 @@ final class Verdicts {
     private Verdicts() {}
 
     static int abi(Verdict verdict) {
-        return verdict == Verdict.ALLOW ? Abi.ALLOW : Abi.DENY;
+        return switch (verdict) {
+            case ALLOW -> Abi.ALLOW;
+            case DENY -> Abi.DENY;
+            case ALLOW_OWN -> Abi.RULE_ALLOW_OWN;
+        };
     }
 }

@@ -84,7 +84,7 @@ class NetfenceMetricsTest {
     static CgroupCounters denied(long egressPackets) {
         long[] zero = {0, 0};
         return new CgroupCounters(zero, zero, new long[] {egressPackets, 0}, zero, new long[] {egressPackets, 0}, zero, zero, egressPackets,
-                List.of());
+                List.of(), 0, 0);
     }
 
     private static String scrape(NetfenceMetrics metrics) throws IOException {

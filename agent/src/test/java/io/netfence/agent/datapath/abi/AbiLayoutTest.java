@@ -68,7 +68,7 @@ class AbiLayoutTest {
 
     @Test
     void cgroupPolicyAndStats() throws IOException {
-        assertLayout("nf_cg_policy", CgroupPolicy.SIZE, "slots", CgroupPolicy.OFFSET_SLOTS, "pad", 4,
+        assertLayout("nf_cg_policy", CgroupPolicy.SIZE, "slots", CgroupPolicy.OFFSET_SLOTS, "scope", CgroupPolicy.OFFSET_SCOPE,
                 "slot", CgroupPolicy.OFFSET_SLOT);
         assertLayout("nf_policy_slot", PolicySlot.SIZE, "egress_ruleset", PolicySlot.OFFSET_EGRESS_RULESET,
                 "ingress_ruleset", PolicySlot.OFFSET_INGRESS_RULESET, "policy_id", PolicySlot.OFFSET_POLICY_ID,
@@ -78,7 +78,8 @@ class AbiLayoutTest {
                 "allowed_bytes", CgroupStats.OFFSET_ALLOWED_BYTES, "denied_packets", CgroupStats.OFFSET_DENIED_PACKETS,
                 "denied_bytes", CgroupStats.OFFSET_DENIED_BYTES, "denied_calls", CgroupStats.OFFSET_DENIED_CALLS,
                 "denials", CgroupStats.OFFSET_DENIALS, "recent", CgroupStats.OFFSET_RECENT,
-                "audited_packets", CgroupStats.OFFSET_AUDITED_PACKETS, "audited_calls", CgroupStats.OFFSET_AUDITED_CALLS);
+                "audited_packets", CgroupStats.OFFSET_AUDITED_PACKETS, "audited_calls", CgroupStats.OFFSET_AUDITED_CALLS,
+                "denied_sockets", CgroupStats.OFFSET_DENIED_SOCKETS, "audited_sockets", CgroupStats.OFFSET_AUDITED_SOCKETS);
         assertLayout("nf_flow", Flow.SIZE, "addr", Flow.OFFSET_ADDR, "port", Flow.OFFSET_PORT, "family", Flow.OFFSET_FAMILY,
                 "protocol", Flow.OFFSET_PROTOCOL, "hook", Flow.OFFSET_HOOK, "pad", 21);
     }
@@ -95,6 +96,7 @@ class AbiLayoutTest {
     void bookkeeping() throws IOException {
         assertLayout("nf_ruleset_info", RulesetInfo.SIZE, "owner", RulesetInfo.OFFSET_OWNER,
                 "entries", RulesetInfo.OFFSET_ENTRIES, "portlists", RulesetInfo.OFFSET_PORTLISTS);
+        assertLayout("nf_sk_scopes", 4 * Abi.SCOPE_DEPTH, "scope", 0);
         assertLayout("nf_meta", Meta.SIZE, "abi_version", Meta.OFFSET_ABI_VERSION, "pad", 4,
                 "object_sha256", Meta.OFFSET_OBJECT_SHA256);
     }
