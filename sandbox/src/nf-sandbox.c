@@ -5,6 +5,7 @@
  *
  *   nf-sandbox --procs CGROUP_PROCS [--user USER|UID] [--netns] [--keep-privileges]
  *              -- EXECUTABLE ARGV0 [ARGS...]
+ *   nf-sandbox --agent [--netns] -- EXECUTABLE ARGV0 [ARGS...]      (as any user)
  *
  * The command runs as USER, else as the user sudo was invoked by (SUDO_UID, that user's primary
  * and supplementary groups), else as root inside a user namespace in which uid 0 is the host's
@@ -14,6 +15,11 @@
  * no_new_privs (it cannot get any back), and with --netns a network namespace of its own with
  * only loopback. --keep-privileges skips all of that: the command only joins the cgroup, as
  * host root.
+ *
+ * With --agent (an unprivileged `netfence run`) it stops itself at once; the netfence agent moves
+ * it into the run's cgroup, which the user cannot write, and the CLI lets it continue. It then
+ * takes a user namespace of its own (the user stays the user), a PID namespace with its own /proc
+ * and the rest as above, all without privilege.
  *
  * Exit status: the command's, 128+N when signal N killed it, 125 when the sandbox could not be
  * set up, 126/127 when the command could not be executed.
@@ -293,6 +299,75 @@ static void init(const struct identity *id, int ready, int mapped, char **comman
 	exit_like(pid);
 }
 
+/* The cgroup this process is in, as /proc/self/cgroup says (cgroup2: "0::PATH"). */
+static void own_cgroup(char *path, size_t size)
+{
+	char line[4096];
+	FILE *f = fopen("/proc/self/cgroup", "re");
+
+	path[0] = 0;
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "0::", 3))
+			snprintf(path, size, "%s", line + 3);
+	if (f)
+		fclose(f);
+}
+
+/*
+ * An unprivileged run: the agent has moved this process into the run's cgroup while it was
+ * stopped. A user namespace in which the user is still the user gives it the right to make a PID
+ * namespace (and a network namespace) of its own; nothing here needs privilege.
+ */
+static void run_for_agent(int netns, char **command)
+{
+	char before[4096], after[4096], map[64];
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+	pid_t pid;
+
+	own_cgroup(before, sizeof(before));
+	raise(SIGSTOP);
+	own_cgroup(after, sizeof(after));
+	if (!strcmp(before, after))
+		die("the netfence agent did not move this run into its cgroup; not running %s unconfined", command[0]);
+	interactive = isatty(STDIN_FILENO);
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | (netns ? CLONE_NEWNET : 0)) < 0)
+		die("cannot create namespaces (%s): unprivileged user namespaces may be off on this host "
+		    "(sysctl kernel.unprivileged_userns_clone, user.max_user_namespaces)", strerror(errno));
+	snprintf(map, sizeof(map), "%u %u 1\n", uid, uid);
+	write_file("/proc/self/uid_map", map);
+	write_file("/proc/self/setgroups", "deny");
+	snprintf(map, sizeof(map), "%u %u 1\n", gid, gid);
+	write_file("/proc/self/gid_map", map);
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		die("cannot make the mounts private: %s", strerror(errno));
+	if (netns)
+		loopback_up();
+	pid = fork();
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+			die("cannot mount /proc: %s", strerror(errno));
+		empty_bounding_set();
+		drop_capabilities();
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+			die("cannot set no_new_privs: %s", strerror(errno));
+		pid = fork();
+		if (pid < 0)
+			die("fork: %s", strerror(errno));
+		if (pid == 0)
+			exec_command(command);
+		forward_to = pid;
+		forward_signals();
+		exit_like(pid);
+	}
+	forward_to = pid;
+	forward_signals();
+	exit_like(pid);
+}
+
 /* Maps uid and gid 0 of the child's new user namespace to nobody on the host. */
 static void map_root_to_nobody(pid_t child, int ready, int mapped)
 {
@@ -314,7 +389,7 @@ static void map_root_to_nobody(pid_t child, int ready, int mapped)
 int main(int argc, char **argv)
 {
 	const char *procs = NULL, *user = NULL;
-	int netns = 0, keep = 0, ready[2], mapped[2];
+	int netns = 0, keep = 0, agent = 0, ready[2], mapped[2];
 	struct identity id;
 	char **command = NULL;
 	pid_t pid;
@@ -328,6 +403,8 @@ int main(int argc, char **argv)
 			netns = 1;
 		} else if (!strcmp(argv[i], "--keep-privileges")) {
 			keep = 1;
+		} else if (!strcmp(argv[i], "--agent")) {
+			agent = 1;
 		} else if (!strcmp(argv[i], "--") && i + 2 < argc) {
 			command = argv + i + 1;
 			break;
@@ -335,8 +412,11 @@ int main(int argc, char **argv)
 			die("nf-sandbox: unexpected argument '%s'", argv[i]);
 		}
 	}
+	if (agent && command)
+		run_for_agent(netns, command);
 	if (!procs || !command)
-		die("usage: nf-sandbox --procs PATH [--user USER] [--netns] [--keep-privileges] -- EXE ARGV0 [ARGS...]");
+		die("usage: nf-sandbox --procs PATH [--user USER] [--netns] [--keep-privileges] -- EXE ARGV0 [ARGS...]"
+		    " | --agent [--netns] -- EXE ARGV0 [ARGS...]");
 	/* first of all: nothing of the command ever runs outside the run's cgroup */
 	write_file(procs, "0");
 	if (keep)

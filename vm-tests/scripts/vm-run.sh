@@ -56,7 +56,7 @@ if [ ! -f "$work/initramfs.cpio" ] || [ "$0" -nt "$work/initramfs.cpio" ]; then
     esac
     basename "$path" | sed -E 's/\.(xz|zst)$//' >> "$root/modules/order"
   }
-  for m in virtio_pci virtio_console 9pnet_virtio 9p veth virtio-rng virtio_rng; do add_module "$m"; done
+  for m in virtio_pci virtio_console 9pnet_virtio 9p veth tun virtio-rng virtio_rng; do add_module "$m"; done
   cat > "$root/init" <<'INIT'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin

@@ -27,4 +27,10 @@ public sealed interface ApiBody {
 
     /** Any 4xx or 5xx answer. */
     record Errors(List<String> errors) implements ApiBody {}
+
+    /** POST /v1/runs on the run socket: the answer to {@link RunRequest}; id names the run from now on. */
+    record RunStarted(String id, String cgroup, List<String> inherited) implements ApiBody {}
+
+    /** DELETE /v1/runs/ID: what the run's policies denied, as run's summary shows it. */
+    record RunFinished(long denials, List<String> recent, boolean audit) implements ApiBody {}
 }

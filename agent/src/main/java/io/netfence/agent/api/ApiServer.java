@@ -44,17 +44,34 @@ public final class ApiServer implements AutoCloseable {
 
     /** @param peerUid the only uid whose connections are served (root but in tests) */
     public static ApiServer start(Path socket, ApiRoutes routes, HttpLimits limits, int peerUid) throws IOException {
+        Predicate<Channel> peerAllowed = channel -> peerUid(channel) == peerUid;
+        return start(socket, limits, "rw-------", workers -> new ApiHandler(routes, workers, peerAllowed));
+    }
+
+    /**
+     * The run socket: open to every user (0666); who may start a run is the routes' decision,
+     * made on the peer's credentials.
+     */
+    public static ApiServer startForRuns(Path socket, RunRoutes routes) throws IOException {
+        return start(socket, RUN_LIMITS, "rw-rw-rw-", workers -> new RunHandler(routes, workers));
+    }
+
+    /** A run request is a few rules: 64 KiB, 10 s, 64 connections. */
+    public static final HttpLimits RUN_LIMITS = new HttpLimits(64 * 1024, Duration.ofSeconds(10), 64);
+
+    private static ApiServer start(Path socket, HttpLimits limits, String mode,
+                                   java.util.function.Function<ApiWorkers, io.netty.channel.ChannelHandler> handler)
+            throws IOException {
         Files.createDirectories(socket.getParent());
         Path privateDir = Files.createTempDirectory(socket.getParent(), ".api-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path staging = privateDir.resolve("sock");
         ApiWorkers workers = new ApiWorkers();
-        Predicate<Channel> peerAllowed = channel -> peerUid(channel) == peerUid;
         HttpServer server = null;
         try {
             server = HttpServer.start(HttpServer.Transport.UNIX, new DomainSocketAddress(staging.toFile()), limits,
-                    ApiServer::error, () -> new ApiHandler(routes, workers, peerAllowed));
-            Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rw-------"));
+                    ApiServer::error, () -> handler.apply(workers));
+            Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString(mode));
             Files.move(staging, socket, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             Files.delete(privateDir);
             return new ApiServer(server, workers, socket);

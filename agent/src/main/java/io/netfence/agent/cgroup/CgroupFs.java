@@ -152,6 +152,11 @@ public final class CgroupFs {
         }
     }
 
+    /** The directory of the cgroup at {@code path}, which may not exist. */
+    public Path directoryOf(String path) throws CgroupException {
+        return directory(normalize(path));
+    }
+
     private Path directory(String normalized) {
         return normalized.equals("/") ? mount : mount.resolve(normalized.substring(1));
     }

@@ -34,7 +34,8 @@ public final class AgentCommand implements Callable<Integer> {
             throw new UsageException(e.getMessage());
         }
         CountDownLatch stop = new CountDownLatch(1);
-        try (Agent agent = startAgent(settings, cgroups); ApiServer api = ApiServer.start(settings.socket(), agent.routes())) {
+        try (Agent agent = startAgent(settings, cgroups); ApiServer api = ApiServer.start(settings.socket(), agent.routes());
+             ApiServer runs = ApiServer.startForRuns(settings.runs().socket(), agent.runRoutes())) {
             SignalHandlers.on("HUP", () -> {
                 Log.info("SIGHUP: reloading policies.");
                 agent.reload();

@@ -3,6 +3,7 @@ package io.netfence.agent.cli;
 import io.netfence.agent.policy.PacketSockets;
 import io.netfence.agent.policy.Policy;
 import io.netfence.agent.policy.Rule;
+import io.netfence.agent.policy.RuleLines;
 import io.netfence.agent.policy.RuleSyntax;
 import io.netfence.agent.policy.RuleSyntaxException;
 import io.netfence.agent.policy.Verdict;
@@ -100,25 +101,10 @@ public final class RuleOptions {
         }
     }
 
-    /**
-     * Adds one rule; {@code packetSockets} takes an egress packet-sockets rule, and is null where
-     * none may stand.
-     */
-    private static void addRule(List<Rule> into, PacketSockets[] packetSockets, Verdict verdict, String text) {
-        if (PacketSockets.isKeyword(text)) {
-            if (packetSockets == null) {
-                throw new RuleSyntaxException(text, "'" + PacketSockets.KEYWORD + "' is an egress rule");
-            }
-            packetSockets[0] = PacketSockets.of(verdict);
-            return;
-        }
-        into.addAll(RuleSyntax.parse(verdict, text));
-    }
-
     private static void add(List<Rule> into, PacketSockets[] packetSockets, Verdict verdict, String option, List<String> texts) {
         for (String text : texts) {
             try {
-                addRule(into, packetSockets, verdict, text);
+                RuleLines.add(verdict, text, into, packetSockets);
             } catch (RuleSyntaxException e) {
                 throw new UsageException(option + ": " + e.getMessage());
             }
@@ -150,7 +136,7 @@ public final class RuleOptions {
                     .orElseThrow(() -> new UsageException(where + "unknown action '" + word
                             + "' (expected allow, deny, ingress-allow or ingress-deny)"));
             try {
-                addRule(isIngress ? ingress : egress, isIngress ? null : packetSockets, verdict, action.get().rule());
+                RuleLines.add(verdict, action.get().rule(), isIngress ? ingress : egress, isIngress ? null : packetSockets);
             } catch (RuleSyntaxException e) {
                 throw new UsageException(where + e.getMessage());
             }

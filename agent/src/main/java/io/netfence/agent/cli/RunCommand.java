@@ -2,11 +2,16 @@ package io.netfence.agent.cli;
 
 import io.netfence.agent.cgroup.Cgroup;
 import io.netfence.agent.cgroup.CgroupFs;
+import io.netfence.agent.config.AgentConfig;
+import io.netfence.agent.config.PolicyFileException;
+import io.netfence.agent.config.UnprivilegedRuns;
 import io.netfence.agent.datapath.AttachmentRecord;
 import io.netfence.agent.datapath.CgroupCounters;
+import io.netfence.agent.datapath.DeniedFlow;
 import io.netfence.agent.datapath.KernelDatapath;
 import io.netfence.agent.policy.Policy;
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,6 +63,10 @@ public final class RunCommand implements Callable<Integer> {
                     + "sandbox: COMMAND can leave the cgroup, open packet sockets or detach netfence's programs.")
     boolean keepPrivileges;
 
+    @Option(names = "--run-socket", paramLabel = "PATH", description = "Without root: the agent's run socket "
+            + "(default: unprivileged_run.socket in /etc/netfence/netfence.yaml, else /run/netfence/run.sock).")
+    Path runSocketOption;
+
     @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The command and its arguments (after --).")
     List<String> command;
 
@@ -66,12 +75,18 @@ public final class RunCommand implements Callable<Integer> {
         long self = ProcessHandle.current().pid();
         boolean privateNetwork = rules.wantsPrivateNetwork() && !keepPrivileges;
         Policy policy = rules.toPolicy("run-" + self, privateNetwork);
-        CgroupFs cgroups = Preflight.check();
         String executable = resolve(command.get(0));
         if (executable == null) {
             System.err.println("netfence: " + command.get(0) + ": command not found");
             return ExitCodes.NOT_FOUND;
         }
+        if (!Preflight.isRoot()) {
+            if (user != null || keepPrivileges || cgroupParent != null) {
+                throw new UsageException("--user, --keep-privileges and --cgroup-parent need root");
+            }
+            return UnprivilegedRun.run(runSocket(), policy, privateNetwork, executable, command, RunCommand::forwardSignals);
+        }
+        CgroupFs cgroups = Preflight.check();
         String parent = cgroupParent != null ? cgroupParent : cgroups.cgroupOf(self);
         cgroups.open(parent); // a clear error for a missing parent
         KernelDatapath datapath = KernelDatapath.open(cgroups);
@@ -115,16 +130,29 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private static void report(Optional<CgroupCounters> counters, boolean audit) {
-        if (counters.isEmpty() || counters.get().denials() == 0) {
+        counters.ifPresent(c -> report(c.denials(), c.recent().stream().map(DeniedFlow::summary).toList(), audit));
+    }
+
+    /** One line on stderr after the command, when anything was denied. */
+    static void report(long denials, List<String> recent, boolean audit) {
+        if (denials == 0) {
             return;
         }
-        CgroupCounters s = counters.get();
-        List<String> shown = new ArrayList<>();
-        s.recent().stream().limit(SUMMARY_DESTINATIONS).forEach(f -> shown.add(f.destination() + " (" + f.hook() + ")"));
-        String more = s.recent().size() > SUMMARY_DESTINATIONS ? ", ..." : "";
+        String shown = String.join(", ", recent.subList(0, Math.min(SUMMARY_DESTINATIONS, recent.size())));
+        String more = recent.size() > SUMMARY_DESTINATIONS ? ", ..." : "";
         String what = audit ? "audit: would have denied " : "denied ";
-        System.err.println("netfence: " + what + s.denials() + (s.denials() == 1 ? " time: " : " times: ")
-                + String.join(", ", shown) + more);
+        System.err.println("netfence: " + what + denials + (denials == 1 ? " time: " : " times: ") + shown + more);
+    }
+
+    private Path runSocket() throws IOException {
+        if (runSocketOption != null) {
+            return runSocketOption;
+        }
+        try {
+            return AgentConfig.load(AgentConfig.DEFAULT_FILE).runs().socket();
+        } catch (PolicyFileException | IOException e) {
+            return UnprivilegedRuns.DEFAULTS.socket(); // an unreadable config is the agent's business, not this user's
+        }
     }
 
     /** The executable PATH lookup would run, or null; a name with '/' is taken as a path. */

@@ -46,6 +46,22 @@ final class SandboxLauncher {
         return argv;
     }
 
+    /**
+     * For a user without root: a private copy of nf-sandbox (it needs no privilege in --agent
+     * mode), deleted when this JVM exits.
+     */
+    static Path privateCopy() throws IOException {
+        Path file = Files.createTempFile("nf-sandbox-", "", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        file.toFile().deleteOnExit();
+        try (InputStream in = SandboxLauncher.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("nf-sandbox is missing from the jar: rebuild netfence");
+            }
+            Files.write(file, in.readAllBytes());
+        }
+        return file;
+    }
+
     private static Path executable() {
         try (InputStream in = SandboxLauncher.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {

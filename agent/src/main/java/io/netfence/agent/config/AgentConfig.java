@@ -19,14 +19,23 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * socket: /run/netfence/netfence.sock             # the control API (root only)
  * metrics_listen: ":9464"                         # Prometheus /metrics; "" turns it off
  * events_file: /var/log/netfence/events.jsonl     # denial events as JSON lines; unset: none
+ * unprivileged_run: {...}                         # see UnprivilegedRuns
  * </pre>
  */
-public record AgentConfig(Path policiesDir, Path apiPoliciesDir, Path socket, String metricsListen, Path eventsFile) {
+public record AgentConfig(Path policiesDir, Path apiPoliciesDir, Path socket, String metricsListen, Path eventsFile,
+                          UnprivilegedRuns runs) {
     public static final Path DEFAULT_FILE = Path.of("/etc/netfence/netfence.yaml");
     public static final AgentConfig DEFAULTS = new AgentConfig(Path.of("/etc/netfence/policies.d"),
-            Path.of("/var/lib/netfence/policies.d"), Path.of("/run/netfence/netfence.sock"), ":9464", null);
+            Path.of("/var/lib/netfence/policies.d"), Path.of("/run/netfence/netfence.sock"), ":9464", null,
+            UnprivilegedRuns.DEFAULTS);
     private static final Set<String> KEYS = new LinkedHashSet<>(List.of("policies_dir", "api_policies_dir", "socket", "metrics_listen",
-            "events_file"));
+            "events_file", "unprivileged_run"));
+    private static final Set<String> RUN_KEYS = new LinkedHashSet<>(List.of("allow", "socket", "cgroup", "max_runs_per_user",
+            "max_rules"));
+
+    public AgentConfig(Path policiesDir, Path apiPoliciesDir, Path socket, String metricsListen, Path eventsFile) {
+        this(policiesDir, apiPoliciesDir, socket, metricsListen, eventsFile, UnprivilegedRuns.DEFAULTS);
+    }
 
     public List<Path> policyDirectories() {
         return List.of(policiesDir, apiPoliciesDir);
@@ -54,13 +63,50 @@ public record AgentConfig(Path policiesDir, Path apiPoliciesDir, Path socket, St
                         path(yaml, e.get("socket"), base).orElse(DEFAULTS.socket),
                         e.containsKey("metrics_listen") ? yaml.scalar(e.get("metrics_listen"), "'metrics_listen'").orElse("")
                                 : DEFAULTS.metricsListen,
-                        path(yaml, e.get("events_file"), base).orElse(null));
+                        path(yaml, e.get("events_file"), base).orElse(null),
+                        e.containsKey("unprivileged_run") ? runs(yaml, e.get("unprivileged_run"), base) : UnprivilegedRuns.DEFAULTS);
             }
         }
         if (!yaml.errors().isEmpty()) {
             throw new PolicyFileException(yaml.errors());
         }
         return config;
+    }
+
+    private static UnprivilegedRuns runs(YamlNodes yaml, Node node, Path base) {
+        UnprivilegedRuns runs = UnprivilegedRuns.DEFAULTS;
+        Optional<Map<String, Node>> entries = yaml.mapping(node, "'unprivileged_run'", RUN_KEYS);
+        if (entries.isEmpty()) {
+            return runs;
+        }
+        Map<String, Node> e = entries.get();
+        if (e.containsKey("allow")) {
+            Optional<String> allow = yaml.scalar(e.get("allow"), "'allow'");
+            try {
+                runs = allow.isPresent() ? UnprivilegedRuns.withAllow(runs, allow.get()) : runs;
+            } catch (IllegalArgumentException problem) {
+                yaml.error(e.get("allow"), problem.getMessage());
+            }
+        }
+        Path socket = path(yaml, e.get("socket"), base).orElse(runs.socket());
+        String cgroup = e.containsKey("cgroup") ? yaml.scalar(e.get("cgroup"), "'cgroup'").orElse(runs.cgroup()) : runs.cgroup();
+        if (!cgroup.startsWith("/") || cgroup.equals("/") || cgroup.contains("..")) {
+            yaml.error(e.get("cgroup"), "'cgroup' is a cgroup path below the root, like /netfence-runs.slice");
+        }
+        return new UnprivilegedRuns(runs.allow(), runs.group(), socket, cgroup,
+                count(yaml, e.get("max_runs_per_user"), runs.maxRunsPerUser()), count(yaml, e.get("max_rules"), runs.maxRules()));
+    }
+
+    private static int count(YamlNodes yaml, Node node, int fallback) {
+        if (node == null) {
+            return fallback;
+        }
+        Optional<String> text = yaml.scalar(node, "a count");
+        if (text.isPresent() && text.get().matches("[0-9]{1,7}") && Integer.parseInt(text.get()) > 0) {
+            return Integer.parseInt(text.get());
+        }
+        yaml.error(node, "expected a count from 1 to 9999999");
+        return fallback;
     }
 
     /** Relative paths are relative to the config file, so a bundled config works from any directory. */

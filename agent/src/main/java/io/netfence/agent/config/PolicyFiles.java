@@ -3,6 +3,7 @@ package io.netfence.agent.config;
 import io.netfence.agent.policy.PacketSockets;
 import io.netfence.agent.policy.Policy;
 import io.netfence.agent.policy.Rule;
+import io.netfence.agent.policy.RuleLines;
 import io.netfence.agent.policy.RuleSyntax;
 import io.netfence.agent.policy.RuleSyntaxException;
 import io.netfence.agent.policy.Verdict;
@@ -218,22 +219,12 @@ public final class PolicyFiles {
         }
         for (Node item : yaml.sequence(node, "'" + direction + "'").orElse(List.of())) {
             yaml.scalar(item, "a rule").ifPresent(text -> {
-                Optional<RuleSyntax.Action> action = RuleSyntax.splitAction(text);
-                Optional<Verdict> verdict = action.flatMap(RuleSyntax.Action::verdict);
-                if (verdict.isEmpty()) {
+                if (RuleSyntax.splitAction(text).flatMap(RuleSyntax.Action::verdict).isEmpty()) {
                     yaml.error(item, "a rule is 'allow RULE' or 'deny RULE', not '" + text + "'");
                     return;
                 }
-                if (PacketSockets.isKeyword(action.get().rule())) {
-                    if (packetSockets == null) {
-                        yaml.error(item, "'" + PacketSockets.KEYWORD + "' is an egress rule");
-                    } else {
-                        packetSockets[0] = PacketSockets.of(verdict.get());
-                    }
-                    return;
-                }
                 try {
-                    rules.addAll(RuleSyntax.parse(verdict.get(), action.get().rule()));
+                    RuleLines.add(text, rules, packetSockets);
                 } catch (RuleSyntaxException problem) {
                     yaml.error(item, problem.getMessage());
                 }

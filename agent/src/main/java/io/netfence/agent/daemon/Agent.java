@@ -35,6 +35,7 @@ public final class Agent implements AutoCloseable, AgentControl {
 
     private final AgentConfig config;
     private final KernelDatapath datapath;
+    private final CgroupFs cgroups;
     private PacketSocketPolicing packetSockets;
     private final Reconciler reconciler;
     private final ScheduledExecutorService worker;
@@ -51,6 +52,7 @@ public final class Agent implements AutoCloseable, AgentControl {
 
     private Agent(AgentConfig config, KernelDatapath datapath, CgroupFs cgroups) {
         this.config = config;
+        this.cgroups = cgroups;
         this.datapath = datapath;
         this.reconciler = new Reconciler(datapath, cgroups);
         this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -113,6 +115,11 @@ public final class Agent implements AutoCloseable, AgentControl {
     /** The API's actions on this agent. */
     public io.netfence.agent.api.ApiRoutes routes() {
         return new AgentRoutes(this);
+    }
+
+    /** The run socket's routes: runs of users without root. */
+    public io.netfence.agent.api.RunRoutes runRoutes() {
+        return new UserRuns(this::call, datapath, cgroups, config.runs());
     }
 
     public AgentConfig config() {

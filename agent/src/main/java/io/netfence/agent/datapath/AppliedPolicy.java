@@ -9,6 +9,12 @@ import java.util.Set;
 public record AppliedPolicy(String name, int policyId, int egressRuleset, int ingressRuleset, boolean audit,
                             boolean packetSockets) {
 
+    /** A policy already in the kernel, taken by its slot (its rulesets stay their owner's). */
+    public static AppliedPolicy of(PolicySlot slot, String name) {
+        return new AppliedPolicy(name, slot.policyId(), slot.egressRuleset(), slot.ingressRuleset(), slot.audit(),
+                (slot.flags() & Abi.POLICY_PACKET_SOCKETS) != 0);
+    }
+
     public PolicySlot slot() {
         return new PolicySlot(egressRuleset, ingressRuleset, policyId,
                 (audit ? Abi.POLICY_AUDIT : 0) | (packetSockets ? Abi.POLICY_PACKET_SOCKETS : 0));

@@ -2,9 +2,10 @@ package io.netfence.agent.datapath;
 
 import io.netfence.agent.cgroup.Cgroup;
 import io.netfence.agent.cgroup.CgroupFs;
+import io.netfence.agent.datapath.abi.PolicySlot;
 import io.netfence.agent.policy.Policy;
-import io.netfence.loader.BpfLsm;
 import io.netfence.loader.BpfFs;
+import io.netfence.loader.BpfLsm;
 import io.netfence.loader.RingBufferReader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -63,6 +64,15 @@ public final class KernelDatapath implements Datapath {
      * @param ownerPid the {@code netfence run} process, 0 for {@code attach}
      */
     public void attach(Cgroup cgroup, Policy policy, AttachmentRecord.Kind kind, long ownerPid) throws IOException {
+        attach(cgroup, policy, List.of(), kind, ownerPid);
+    }
+
+    /**
+     * The same, with policies already in the kernel added as further slots (they must allow too):
+     * an unprivileged run carries the policies its caller is under, by their rulesets.
+     */
+    public void attach(Cgroup cgroup, Policy policy, List<PolicySlot> inherited, AttachmentRecord.Kind kind, long ownerPid)
+            throws IOException {
         RulesetLifetime.Compiled compiled = RulesetLifetime.Compiled.of(policy);
         RulesetOwner owner = RulesetOwner.cgroup(cgroup.id());
         AttachmentRecord record = AttachmentRecord.of(cgroup, List.of(policy), kind, ownerPid);
@@ -70,7 +80,9 @@ public final class KernelDatapath implements Datapath {
             RulesetLifetime rulesets = rulesets(state);
             AppliedPolicy applied = rulesets.write(compiled, owner, 0);
             try {
-                attachments.point(state, cgroup, List.of(applied), record);
+                List<AppliedPolicy> all = new ArrayList<>(List.of(applied));
+                inherited.forEach(slot -> all.add(AppliedPolicy.of(slot, "inherited")));
+                attachments.point(state, cgroup, all, record);
             } catch (IOException | RuntimeException e) {
                 deleteUnreferencedAfterFailure(rulesets, owner, e); // the new rulesets: nothing points at them
                 throw e;
@@ -146,6 +158,11 @@ public final class KernelDatapath implements Datapath {
             }
             return all;
         }, List.of());
+    }
+
+    /** The policy slots in force on a cgroup netfence is attached to (none where it is not). */
+    public List<PolicySlot> slotsInForce(long cgroupId) throws IOException {
+        return pins.read(state -> attachments.attached(cgroupId) ? attachments.slots(state, cgroupId) : List.<PolicySlot>of(), List.of());
     }
 
     /** Whether every hook is attached to the cgroup and a policy is written: nothing runs unconfined there. */

@@ -1,0 +1,91 @@
+package io.netfence.agent.cli;
+
+import io.netfence.agent.api.ApiBody.RunFinished;
+import io.netfence.agent.api.ApiBody.RunStarted;
+import io.netfence.agent.api.ApiClient;
+import io.netfence.agent.api.ApiJson;
+import io.netfence.agent.api.RunRequest;
+import io.netfence.agent.policy.Policy;
+import io.netfence.agent.policy.RuleSyntax;
+import io.netfence.agent.policy.RuleTexts;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code netfence run} for a user without root: the agent does what needs root. nf-sandbox starts
+ * stopped; the agent, asked over its run socket, checks that it is this process's own child, puts
+ * it into a run cgroup of its own under the policy asked for plus every policy this user is
+ * under, and only then is it let go on, into its user and PID namespaces and COMMAND.
+ */
+final class UnprivilegedRun {
+    private static final int SIGKILL = 9;
+    private static final int SIGCONT = 18;
+    private static final long STOP_WAIT_MILLIS = 5000;
+
+    private UnprivilegedRun() {}
+
+    static int run(Path runSocket, Policy policy, boolean privateNetwork, String executable, List<String> command,
+                   java.util.function.Consumer<Process> forwardSignals) throws Exception {
+        if (!Files.exists(runSocket)) {
+            throw new UsageException("run without root needs the netfence agent, and there is none at " + runSocket
+                    + ": ask an administrator to start it (systemctl enable --now netfence) and to let you run "
+                    + "(unprivileged_run in /etc/netfence/netfence.yaml)");
+        }
+        List<String> argv = new ArrayList<>(List.of(SandboxLauncher.privateCopy().toString(), "--agent"));
+        if (privateNetwork) {
+            argv.add("--netns");
+        }
+        argv.add("--");
+        argv.add(executable);
+        argv.addAll(command);
+        Process child = new ProcessBuilder(argv).inheritIO().start();
+        if (!stopped(child.pid())) {
+            child.destroyForcibly();
+            throw new IllegalStateException("the sandbox did not stop to wait for the agent");
+        }
+        ApiClient agent = new ApiClient(runSocket);
+        RunRequest request = new RunRequest(child.pid(), RuleTexts.egress(policy), RuleSyntax.texts(policy.ingress()), policy.audit());
+        ApiClient.Reply reply;
+        try {
+            reply = agent.post("/v1/runs", "run", ApiJson.write(request));
+        } catch (IOException e) {
+            PosixSignals.kill((int) child.pid(), SIGKILL);
+            child.waitFor();
+            throw new UsageException("the netfence agent did not answer (" + e.getMessage() + "); " + command.get(0) + " did not run");
+        }
+        if (reply.status() != 200) {
+            PosixSignals.kill((int) child.pid(), SIGKILL);
+            child.waitFor();
+        }
+        RunStarted started = ApiOptions.body(reply, RunStarted.class); // an error answer says why, exit 2
+        PosixSignals.kill((int) child.pid(), SIGCONT);
+        forwardSignals.accept(child);
+        int exitCode = child.waitFor();
+        ApiClient.Reply finished = agent.delete("/v1/runs/" + started.id());
+        if (finished.status() == 200) {
+            RunFinished summary = ApiJson.read(finished.body(), RunFinished.class);
+            RunCommand.report(summary.denials(), summary.recent(), summary.audit());
+        }
+        return exitCode;
+    }
+
+    /** Waits for the process to stop itself (state T in /proc), as nf-sandbox --agent does first. */
+    private static boolean stopped(long pid) throws IOException, InterruptedException {
+        long deadline = System.currentTimeMillis() + STOP_WAIT_MILLIS;
+        while (System.currentTimeMillis() < deadline) {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            if (state == 'T') {
+                return true;
+            }
+            if (state == 'Z' || state == 'X') {
+                return false;
+            }
+            Thread.sleep(1);
+        }
+        return false;
+    }
+}

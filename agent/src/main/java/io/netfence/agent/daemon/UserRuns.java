@@ -1,0 +1,179 @@
+package io.netfence.agent.daemon;
+
+import io.netfence.agent.api.ApiBody.RunFinished;
+import io.netfence.agent.api.ApiBody.RunStarted;
+import io.netfence.agent.api.ApiResponse;
+import io.netfence.agent.api.Peer;
+import io.netfence.agent.api.RunRequest;
+import io.netfence.agent.api.RunRoutes;
+import io.netfence.agent.cgroup.Cgroup;
+import io.netfence.agent.cgroup.CgroupException;
+import io.netfence.agent.cgroup.CgroupFs;
+import io.netfence.agent.config.UnprivilegedRuns;
+import io.netfence.agent.datapath.AttachmentRecord;
+import io.netfence.agent.datapath.CgroupCounters;
+import io.netfence.agent.datapath.DeniedFlow;
+import io.netfence.agent.datapath.KernelDatapath;
+import io.netfence.agent.datapath.abi.CgroupPolicy;
+import io.netfence.agent.datapath.abi.PolicySlot;
+import io.netfence.agent.policy.PacketSockets;
+import io.netfence.agent.policy.Policy;
+import io.netfence.agent.policy.Rule;
+import io.netfence.agent.policy.RuleLines;
+import io.netfence.agent.policy.RuleSyntaxException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/**
+ * Runs of users without root: each lives in a cgroup of its own in the netfence-owned subtree
+ * ({@code <cgroup>/uid-UID/run-PID}, root-owned, so the user can neither leave nor widen it), under
+ * the requested rules plus every netfence policy in force on the caller's own cgroup and its
+ * ancestors, taken by their rulesets: a run only narrows. The process to confine is the caller's
+ * own stopped child; the agent moves it in, the caller lets it go on.
+ */
+final class UserRuns implements RunRoutes {
+    private static final Duration DRAIN = Duration.ofSeconds(2);
+
+    /** Runs a kernel-changing step on the agent's thread. */
+    interface AgentThread {
+        <T> T call(Callable<T> task) throws IOException;
+    }
+
+    private final AgentThread agent;
+    private final KernelDatapath datapath;
+    private final CgroupFs cgroups;
+    private final UnprivilegedRuns settings;
+
+    UserRuns(AgentThread agent, KernelDatapath datapath, CgroupFs cgroups, UnprivilegedRuns settings) {
+        this.agent = agent;
+        this.datapath = datapath;
+        this.cgroups = cgroups;
+        this.settings = settings;
+    }
+
+    @Override
+    public ApiResponse start(Peer peer, RunRequest request) {
+        Optional<String> refusal = ProcessFacts.mayRun(peer, settings);
+        if (refusal.isPresent()) {
+            return ApiResponse.error(403, refusal.get());
+        }
+        Policy policy;
+        try {
+            policy = policy(request);
+        } catch (RuleSyntaxException e) {
+            return ApiResponse.error(400, e.getMessage());
+        }
+        if (policy.egress().size() + policy.ingress().size() > settings.maxRules()) {
+            return ApiResponse.error(429, "a run may have at most " + settings.maxRules() + " rules (max_rules), not "
+                    + (policy.egress().size() + policy.ingress().size()));
+        }
+        Optional<String> notYours = ProcessFacts.stoppedChild(request.pid(), peer);
+        if (notYours.isPresent()) {
+            return ApiResponse.error(403, notYours.get());
+        }
+        try {
+            return agent.call(() -> startOnAgentThread(peer, request.pid(), policy));
+        } catch (IOException | RuntimeException e) {
+            return ApiResponse.error(500, "cannot start the run: " + e.getMessage());
+        }
+    }
+
+    private ApiResponse startOnAgentThread(Peer peer, long pid, Policy policy) throws IOException {
+        String userTree = settings.cgroup() + "/uid-" + peer.uid();
+        ensure(settings.cgroup());
+        ensure(userTree);
+        long active = runsOf(userTree);
+        if (active >= settings.maxRunsPerUser()) {
+            return ApiResponse.error(429, "uid " + peer.uid() + " has " + active + " runs going; at most "
+                    + settings.maxRunsPerUser() + " at once (max_runs_per_user)");
+        }
+        List<PolicySlot> inherited = new ArrayList<>();
+        List<String> inheritedFrom = new ArrayList<>();
+        for (Cgroup ancestor : chain(cgroups.cgroupOf(peer.pid()))) {
+            for (PolicySlot slot : datapath.slotsInForce(ancestor.id())) {
+                inherited.add(slot);
+                inheritedFrom.add(ancestor.path());
+            }
+        }
+        if (inherited.size() >= CgroupPolicy.MAX_SLOTS) {
+            return ApiResponse.error(403, "you are under " + inherited.size() + " netfence policies (" + String.join(", ", inheritedFrom)
+                    + "); a run carries them all beside its own, and a cgroup holds " + CgroupPolicy.MAX_SLOTS);
+        }
+        Cgroup run = cgroups.create(userTree + "/run-" + pid);
+        try {
+            datapath.attach(run, policy.renamed("run-" + pid + " (uid " + peer.uid() + ")"), inherited,
+                    AttachmentRecord.Kind.RUN, peer.pid());
+            Files.writeString(run.directory().resolve("cgroup.procs"), Long.toString(pid));
+        } catch (IOException | RuntimeException e) {
+            datapath.detachAndRemove(run);
+            throw e;
+        }
+        return ApiResponse.ok(new RunStarted(Long.toString(pid), run.path(), inheritedFrom));
+    }
+
+    @Override
+    public ApiResponse finish(Peer peer, String id) {
+        if (!id.matches("[0-9]{1,10}")) {
+            return ApiResponse.error(400, "a run id is a number, not '" + id.replaceAll("\\p{Cntrl}", "?") + "'");
+        }
+        String path = settings.cgroup() + "/uid-" + peer.uid() + "/run-" + id;
+        try {
+            return agent.call(() -> {
+                Cgroup run;
+                try {
+                    run = cgroups.open(path);
+                } catch (CgroupException e) {
+                    return ApiResponse.error(404, "you have no run " + id);
+                }
+                Optional<CgroupCounters> counters = datapath.counters().of(run.id());
+                boolean audit = datapath.attachment(run.id()).map(AttachmentRecord::audit).orElse(false);
+                datapath.detachAndRemove(run);
+                return ApiResponse.ok(new RunFinished(counters.map(CgroupCounters::denials).orElse(0L),
+                        counters.map(c -> c.recent().stream().map(DeniedFlow::summary).toList()).orElse(List.of()), audit));
+            });
+        } catch (IOException | RuntimeException e) {
+            return ApiResponse.error(500, "cannot finish run " + id + ": " + e.getMessage());
+        }
+    }
+
+    private static Policy policy(RunRequest request) {
+        List<Rule> egress = new ArrayList<>();
+        List<Rule> ingress = new ArrayList<>();
+        PacketSockets[] packetSockets = {PacketSockets.BY_DEFAULT};
+        for (String line : request.egress()) {
+            RuleLines.add(line, egress, packetSockets);
+        }
+        for (String line : request.ingress()) {
+            RuleLines.add(line, ingress, null);
+        }
+        return new Policy("run", egress, ingress, request.audit(), packetSockets[0]);
+    }
+
+    private void ensure(String path) throws CgroupException {
+        if (!Files.isDirectory(cgroups.directoryOf(path))) {
+            cgroups.create(path);
+        }
+    }
+
+    private long runsOf(String userTree) throws IOException {
+        try (Stream<Path> runs = Files.list(cgroups.directoryOf(userTree))) {
+            return runs.filter(p -> p.getFileName().toString().startsWith("run-")).count();
+        }
+    }
+
+    /** The cgroup at {@code path} and each of its ancestors below the root, innermost first. */
+    private List<Cgroup> chain(String path) throws CgroupException {
+        List<Cgroup> chain = new ArrayList<>();
+        for (String p = path; !p.equals("/") && !p.isEmpty(); p = p.substring(0, Math.max(1, p.lastIndexOf('/')))) {
+            chain.add(cgroups.open(p));
+        }
+        return chain;
+    }
+}

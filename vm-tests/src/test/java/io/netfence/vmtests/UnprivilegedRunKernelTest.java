@@ -1,0 +1,190 @@
+package io.netfence.vmtests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netfence.vmtests.fixtures.KernelTest;
+import io.netfence.vmtests.fixtures.Netfence;
+import io.netfence.vmtests.fixtures.Probe;
+import io.netfence.vmtests.fixtures.Processes;
+import io.netfence.vmtests.fixtures.Result;
+import io.netfence.vmtests.fixtures.TestAgent;
+import io.netfence.vmtests.fixtures.TestCgroups;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code netfence run} by a user without root, through the agent: traffic, exit codes and
+ * signals as for root, escapes refused, access and limits, an agent restart mid-run, and the
+ * caller's own policy still applying inside. The user is a uid no account has (65532).
+ */
+@KernelTest
+class UnprivilegedRunKernelTest {
+    private static final String USER = "65532";
+
+    private TestCgroups cgroups;
+    private TestAgent agent;
+    private String session;
+
+    @BeforeEach
+    void setUp() {
+        cgroups = TestCgroups.create();
+        session = cgroups.create("session"); // where the user's shell lives
+        agent = TestAgent.create().allowRuns("everyone", cgroups.root() + "/runs", 2, 50).start();
+    }
+
+    @AfterEach
+    void tearDown() {
+        agent.close();
+        cgroups.close();
+    }
+
+    /** {@code netfence run ARGS} as the user, from the user's session cgroup. */
+    private Result runAsUser(String... args) {
+        List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=" + USER, "--regid=" + USER, "--clear-groups"));
+        List<String> run = new ArrayList<>(List.of("run", "--run-socket", agent.runSocket().toString()));
+        run.addAll(List.of(args));
+        command.addAll(Netfence.command(run.toArray(String[]::new)));
+        return cgroups.run(session, command);
+    }
+
+    private static String[] probe(String... probe) {
+        List<String> args = new ArrayList<>(List.of("--"));
+        args.addAll(Probe.command(probe));
+        return args.toArray(String[]::new);
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        List<String> all = new ArrayList<>(List.of(a));
+        all.addAll(List.of(b));
+        return all.toArray(String[]::new);
+    }
+
+    @Test
+    void aUserConfinesTheirOwnCommand() {
+        Result r = runAsUser(concat(new String[] {"--deny", "127.0.0.2"}, probe("tcp", "127.0.0.2", "1", "+", "tcp", "127.0.0.3", "1")));
+
+        assertEquals(List.of("error EPERM", "error ECONNREFUSED"), r.stdoutLines(), r.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.stderr().contains("netfence: denied 1 time: 127.0.0.2:1/tcp (connect)"), r.stderr());
+        assertEquals(List.of(), runsLeft(), "the run's cgroup is gone afterwards");
+    }
+
+    @Test
+    void exitCodesAndSignalsPassThrough() {
+        assertEquals(3, runAsUser("--deny", "127.0.0.2", "--", "/bin/sh", "-c", "exit 3").exitCode());
+        assertEquals(128 + 15, runAsUser("--deny", "127.0.0.2", "--", "/bin/sh", "-c", "kill -TERM $$").exitCode());
+        Result id = runAsUser("--deny", "127.0.0.2", "--", "/usr/bin/id", "-u");
+        assertEquals(USER, id.stdout().strip(), "the command runs as the user: " + id);
+    }
+
+    @Test
+    void noNetworkWorksWithoutRoot() {
+        Result r = runAsUser(concat(new String[] {"--no-network"}, probe("tcp", "127.0.0.1", "1", "+", "tcp", "127.0.0.2", "1")));
+        assertEquals(List.of("error ECONNREFUSED", "error ECONNREFUSED"), r.stdoutLines(), "a loopback of its own: " + r);
+    }
+
+    @Test
+    void theUserCannotLeaveOrWidenTheRun() {
+        String elsewhere = cgroups.create("elsewhere");
+        Files.isDirectory(cgroups.directory(elsewhere));
+        String procs = cgroups.directory(elsewhere).resolve("cgroup.procs").toString();
+        String sessionProcs = cgroups.directory(session).resolve("cgroup.procs").toString();
+        Processes.check("chown", "-R", USER, cgroups.directory(session).toString()); // a session delegated to the user
+
+        Result r = runAsUser(concat(new String[] {"--deny", "any"}, probe("move", procs, "+", "move", sessionProcs)));
+        assertEquals(List.of("error EACCES", "error EACCES"), r.stdoutLines(),
+                "neither into another cgroup nor back into the user's own delegated one: " + r);
+        Result write = runAsUser("--deny", "any", "--", "/bin/sh", "-c",
+                "echo 0 > " + cgroups.directory(cgroups.root() + "/runs").resolve("cgroup.procs") + " && echo wrote || echo refused");
+        assertEquals("refused", write.stdout().strip(), write.toString());
+    }
+
+    @Test
+    void theCallersOwnPolicyStillAppliesInside() {
+        Netfence.ok("attach", "--cgroup", session, "--deny", "127.0.0.4");
+        try {
+            Result r = runAsUser(concat(new String[] {"--deny", "127.0.0.2"}, probe("tcp", "127.0.0.2", "1", "+", "tcp", "127.0.0.4", "1", "+",
+                    "tcp", "127.0.0.3", "1")));
+            assertEquals(List.of("error EPERM", "error EPERM", "error ECONNREFUSED"), r.stdoutLines(),
+                    "the session's policy (deny .4) holds inside the run: " + r);
+        } finally {
+            Netfence.ok("detach", "--cgroup", session);
+        }
+    }
+
+    @Test
+    void limitsAndAccessAreEnforcedWithAClearReason() {
+        List<String> many = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            many.add("--deny");
+            many.add("127.0.1." + i);
+        }
+        many.add("--");
+        many.add("/bin/true");
+        Result tooMany = runAsUser(many.toArray(String[]::new));
+        assertEquals(2, tooMany.exitCode(), tooMany.toString());
+        assertTrue(tooMany.stderr().contains("at most 50 rules (max_rules)"), tooMany.stderr());
+
+        agent.close();
+        agent = TestAgent.create().allowRuns("group netfence-nonexistent", cgroups.root() + "/runs", 2, 50).start();
+        Result refused = runAsUser("--deny", "any", "--", "/bin/true");
+        assertEquals(2, refused.exitCode(), refused.toString());
+        assertTrue(refused.stderr().contains("for the members of group 'netfence-nonexistent'"), refused.stderr());
+    }
+
+    @Test
+    void withoutAnAgentAUserIsToldHowToEnableIt() {
+        agent.close();
+        Result r = runAsUser("--deny", "any", "--", "/bin/true");
+        assertEquals(2, r.exitCode(), r.toString());
+        assertEquals(1, r.stderrLines().size(), r.toString());
+        assertTrue(r.stderr().contains("needs the netfence agent") && r.stderr().contains("systemctl enable --now netfence"), r.stderr());
+    }
+
+    @Test
+    void anAgentRestartDuringARunLeavesItConfined() throws Exception {
+        Path gate = Files.createTempDirectory("nft-gate");
+        Files.setPosixFilePermissions(gate, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path go = gate.resolve("go");
+        Path started = gate.resolve("started");
+        String probe = String.join(" ", Probe.command("tcp", "127.0.0.2", "1"));
+        List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=" + USER, "--regid=" + USER, "--clear-groups"));
+        command.addAll(Netfence.command("run", "--run-socket", agent.runSocket().toString(), "--deny", "127.0.0.2", "--",
+                "/bin/sh", "-c", "touch " + started + "; while [ ! -e " + go + " ]; do sleep 0.05; done; " + probe));
+        Process run = cgroups.spawn(session, command);
+        try {
+            for (int i = 0; i < 400 && !Files.exists(started); i++) {
+                Processes.sleep(25);
+            }
+            assertEquals(1, runsLeft().size(), "the run started");
+            agent.kill();
+            agent.start();
+            Files.createFile(go);
+            Result r = Processes.finish(run, java.time.Duration.ofSeconds(30), System.nanoTime(), command);
+            assertEquals("error EPERM", r.stdout().strip(), "still confined after the agent restarted: " + r);
+        } finally {
+            run.destroyForcibly();
+            Files.deleteIfExists(go);
+            Files.deleteIfExists(started);
+            Files.delete(gate);
+        }
+    }
+
+    private List<String> runsLeft() {
+        Path tree = cgroups.directory(cgroups.root() + "/runs/uid-" + USER);
+        if (!Files.isDirectory(tree)) {
+            return List.of();
+        }
+        try (var runs = Files.list(tree)) {
+            return runs.filter(Files::isDirectory).map(p -> p.getFileName().toString()).toList();
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
