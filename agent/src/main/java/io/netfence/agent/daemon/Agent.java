@@ -31,6 +31,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Agent implements AutoCloseable, AgentControl {
     private static final long RESCAN_SECONDS = 5;
+    /** Within the stop's bound (StopDeadline), with time left for the rest of close. */
+    private static final long WORKER_GRACE_MILLIS = 1000;
 
     private final AgentConfig config;
     private final KernelDatapath datapath;
@@ -241,13 +243,22 @@ public final class Agent implements AutoCloseable, AgentControl {
         if (policyWatcher != null) {
             policyWatcher.close();
         }
-        worker.shutdownNow();
-        try {
-            worker.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!stopWorker()) {
+            // still in a kernel call or a parse: its descriptors must stay open under it; the exit closes them
+            Log.error("The reconciler did not stop within " + WORKER_GRACE_MILLIS + " ms; leaving it to the exit.");
+            return;
         }
         datapath.release();
         AgentPidFile.release(datapath.runtimeDirectory());
+    }
+
+    private boolean stopWorker() {
+        worker.shutdownNow();
+        try {
+            return worker.awaitTermination(WORKER_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 }

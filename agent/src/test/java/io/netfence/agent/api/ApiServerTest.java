@@ -185,6 +185,23 @@ class ApiServerTest {
     }
 
     @Test
+    void closeIsBoundedWhateverRoutesAndClientsAreDoing() throws Exception {
+        start();
+        routes.holdApply = new CountDownLatch(1);
+        try (RawClient applying = new RawClient(socket); RawClient slow = new RawClient(socket); RawClient idle = new RawClient(socket)) {
+            applying.send(post("policies: []\n").getBytes(StandardCharsets.UTF_8));
+            assertTrue(routes.applyStarted.await(10, TimeUnit.SECONDS), "the apply reached its route");
+            slow.send("POST /v1/policies HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nab".getBytes(StandardCharsets.US_ASCII));
+            long start = System.nanoTime();
+            server.close();
+            server = null;
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(millis < 1500, "close took " + millis + " ms");
+            assertTrue(Files.notExists(socket));
+        }
+    }
+
+    @Test
     void anotherUsersConnectionIsRefused() throws Exception {
         socket = dir.resolve("other/netfence.sock");
         server = ApiServer.start(socket, routes, ApiServer.LIMITS, ownUid() + 1);
