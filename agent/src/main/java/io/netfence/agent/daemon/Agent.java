@@ -127,29 +127,38 @@ public final class Agent implements AutoCloseable, AgentControl {
         });
     }
 
-    private void reloadNow() throws IOException {
+    /**
+     * Every way a reload can fail ends here as a rejected reload, so status, log and metrics
+     * all say so: a file the parser refused, one that cannot be read, a set the maps cannot hold.
+     */
+    private void reloadNow() {
         List<PolicySpec> specs;
         try {
             specs = PolicyFiles.load(config.policyDirectories());
         } catch (PolicyFileException e) {
-            e.errors().forEach(error -> Log.error(error));
-            Log.error("Policy files rejected (" + e.errors().size() + " errors); the policies in force stay in force.");
-            lastReload = new ReloadResult(Instant.now(), false, e.errors());
-            reloadsRejected.incrementAndGet();
+            rejected(e.errors());
+            return;
+        } catch (IOException | RuntimeException | StackOverflowError e) {
+            rejected(List.of("cannot read the policy files: " + e));
             return;
         }
         try {
             reconciler.apply(specs);
-        } catch (IOException | IllegalArgumentException e) {
-            Log.error("Policies not applied: " + e.getMessage() + "; the policies in force stay in force.");
-            lastReload = new ReloadResult(Instant.now(), false, List.of(e.getMessage()));
-            reloadsRejected.incrementAndGet();
+        } catch (IOException | RuntimeException e) {
+            rejected(List.of("policies not applied: " + e.getMessage()));
             return;
         }
         policyNames = reconciler.policyNamesById();
         lastReload = new ReloadResult(Instant.now(), true, List.of());
         reloadsOk.incrementAndGet();
         Log.info("Applied " + specs.size() + " policies: " + reconciler.matched());
+    }
+
+    private void rejected(List<String> errors) {
+        errors.forEach(Log::error);
+        Log.error("Policies rejected (" + errors.size() + " errors); the policies in force stay in force.");
+        lastReload = new ReloadResult(Instant.now(), false, errors);
+        reloadsRejected.incrementAndGet();
     }
 
     public ReloadResult lastReload() {
