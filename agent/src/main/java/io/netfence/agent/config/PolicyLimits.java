@@ -22,6 +22,15 @@ public final class PolicyLimits {
     public static final int MAX_NESTING_DEPTH = 16;
     /** Policies across all files. */
     public static final int MAX_POLICIES = 4096;
+    /**
+     * Bytes of one rules file ({@code --rules-file}), read by the CLI line by line: room for
+     * 4M single-address rules, as many as the kernel's rule map holds.
+     */
+    public static final long MAX_RULES_FILE_BYTES = 128L * 1024 * 1024;
+    /** Rules from one rules file (a keyword is two): nf_rules' capacity (bpf/src/maps.bpf.h), more can never fit. */
+    public static final int MAX_RULES_FILE_RULES = 4 * 1024 * 1024;
+    /** Rules given as options (--allow, --deny, ...): more belong in a rules file. */
+    public static final int MAX_RULE_OPTIONS = 1000;
     /** Characters of one error line: a quoted 1 MiB rule is cut, not printed whole. */
     public static final int MAX_MESSAGE_CHARS = 300;
 

@@ -161,7 +161,7 @@ class PolicyFilesTest {
     void filesOnDiskMustBeUtf8AndWithinTheSizeLimit(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         java.nio.file.Files.write(dir.resolve("latin1.yaml"), "policies:\n  - name: caf\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
         List<String> e = assertThrows(PolicyFileException.class, () -> PolicyFiles.load(List.of(dir))).errors();
-        assertEquals(List.of(dir.resolve("latin1.yaml") + ":2:14: not UTF-8 (policy files must be UTF-8 text)"), e);
+        assertEquals(List.of(dir.resolve("latin1.yaml") + ":2:14: not UTF-8 (policy sources must be UTF-8 text)"), e);
 
         java.nio.file.Files.delete(dir.resolve("latin1.yaml"));
         try (var out = java.nio.file.Files.newOutputStream(dir.resolve("big.yaml"))) {

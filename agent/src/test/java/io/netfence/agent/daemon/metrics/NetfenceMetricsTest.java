@@ -124,7 +124,7 @@ class NetfenceMetricsTest {
 
     @Test
     void aReloadErrorIsLabelledWithItsFileAndPosition() {
-        assertArrayEquals(new String[] {"a.yaml", "2:14"}, NetfenceMetrics.errorLabels("a.yaml:2:14: not UTF-8 (policy files must be UTF-8 text)"));
+        assertArrayEquals(new String[] {"a.yaml", "2:14"}, NetfenceMetrics.errorLabels("a.yaml:2:14: not UTF-8 (policy sources must be UTF-8 text)"));
         assertArrayEquals(new String[] {"/p/a.yaml", ""}, NetfenceMetrics.errorLabels("/p/a.yaml: the file is empty (to remove its policies, delete the file)"));
         assertArrayEquals(new String[] {"", ""}, NetfenceMetrics.errorLabels("cannot read the policy files: java.io.IOException: x"));
     }
