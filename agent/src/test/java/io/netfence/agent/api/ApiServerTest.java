@@ -168,10 +168,30 @@ class ApiServerTest {
     void connectionsOverTheCapGet503() throws Exception {
         start(new HttpLimits(1024, Duration.ofSeconds(30), 2));
         try (RawClient first = new RawClient(socket); RawClient second = new RawClient(socket)) {
+            first.send("GET /v1/hea".getBytes(StandardCharsets.US_ASCII)); // slow, not silent: not closed for a newcomer
+            second.send("GET /v1/hea".getBytes(StandardCharsets.US_ASCII));
+            Thread.sleep(100);
             String third = RawClient.exchange(socket, "GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n");
             assertTrue(third.startsWith("HTTP/1.1 503"), third);
         }
         assertTrue(eventuallyHealthy(), "the cap frees up when connections close");
+    }
+
+    @Test
+    void idleConnectionsMakeRoomForARequest() throws Exception {
+        start(new HttpLimits(1024, Duration.ofSeconds(30), 4));
+        java.util.List<RawClient> idle = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 50; i++) {
+                idle.add(new RawClient(socket));
+            }
+            String reply = health();
+            assertTrue(reply.startsWith("HTTP/1.1 200"), reply);
+        } finally {
+            for (RawClient client : idle) {
+                client.close();
+            }
+        }
     }
 
     private boolean eventuallyHealthy() throws Exception {
