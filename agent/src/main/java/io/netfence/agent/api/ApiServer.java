@@ -23,7 +23,7 @@ import java.util.function.Predicate;
  */
 public final class ApiServer implements AutoCloseable {
     /**
-     * 4 MiB bodies (larger policies belong in the policy directory, up to PolicyLimits.MAX_FILE_BYTES),
+     * 4 MiB bodies (as much as one policy file, PolicyLimits.MAX_FILE_BYTES; larger prefix lists: attach --rules-file),
      * 30 s per request, 16 connections: at most 64 MiB of bodies in flight.
      */
     public static final HttpLimits LIMITS = new HttpLimits(4 * 1024 * 1024, Duration.ofSeconds(30), 16);

@@ -40,8 +40,13 @@ public final class AgentCommand implements Callable<Integer> {
                 Log.info("SIGHUP: reloading policies.");
                 agent.reload();
             });
-            SignalHandlers.on("TERM", stop::countDown);
-            SignalHandlers.on("INT", stop::countDown);
+            StopDeadline deadline = StopDeadline.halting();
+            Runnable stopping = () -> {
+                deadline.arm(); // armed here, not on the main thread, so nothing the main thread waits for can hold it off
+                stop.countDown();
+            };
+            SignalHandlers.on("TERM", stopping);
+            SignalHandlers.on("INT", stopping);
             Log.info("netfence agent running (pid " + ProcessHandle.current().pid() + "), policies in " + settings.policiesDir()
                     + " and " + settings.apiPoliciesDir() + ", API on " + settings.socket());
             stop.await();

@@ -1,9 +1,11 @@
 package io.netfence.agent.cli;
 
+import io.netfence.agent.api.MessageLimits;
 import io.netfence.agent.cgroup.CgroupException;
 import io.netfence.loader.BpfException;
 import io.netfence.loader.BpfVerifierException;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 
 /** Entry point: {@code java -jar netfence.jar COMMAND ...}. */
@@ -46,7 +48,8 @@ public final class Main {
             code = ExitCodes.INTERNAL;
             message = "internal error: " + e;
         }
-        err.println("netfence: " + message);
+        // a message may quote input (a 1 MiB rule, say): each line cut, at most MessageLimits.MAX_LINES of them
+        err.println("netfence: " + String.join("\n", MessageLimits.cut(List.of(String.valueOf(message).split("\n")))));
         if (verbose) {
             e.printStackTrace(err);
         }

@@ -1,5 +1,8 @@
 package io.netfence.agent.cli;
 
+import io.netfence.agent.config.PolicyFileException;
+import io.netfence.agent.config.PolicyLimits;
+import io.netfence.agent.config.RulesFile;
 import io.netfence.agent.policy.PacketSockets;
 import io.netfence.agent.policy.Policy;
 import io.netfence.agent.policy.Rule;
@@ -8,18 +11,13 @@ import io.netfence.agent.policy.RuleSyntax;
 import io.netfence.agent.policy.RuleSyntaxException;
 import io.netfence.agent.policy.Verdict;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Option;
 
 /** The policy options of {@code run} and {@code attach}. */
 public final class RuleOptions {
-    private static final Pattern WHITESPACE = Pattern.compile("\\s");
-    private static final String INGRESS = "ingress-";
 
     @Option(names = "--allow", paramLabel = "RULE", description = "Allow egress to RULE (also: own-loopback, "
             + "packet-sockets).")
@@ -60,6 +58,7 @@ public final class RuleOptions {
      * @throws UsageException naming the option or file line and what is wrong
      */
     public Policy toPolicy(String name, boolean inPrivateNetwork) {
+        checkOptions();
         List<Rule> egress = new ArrayList<>();
         List<Rule> ingress = new ArrayList<>();
         PacketSockets[] packetSockets = {PacketSockets.BY_DEFAULT};
@@ -112,33 +111,37 @@ public final class RuleOptions {
     }
 
     private void readRulesFile(List<Rule> egress, List<Rule> ingress, PacketSockets[] packetSockets) {
-        List<String> lines;
+        RulesFile.Rules rules;
         try {
-            lines = Files.readAllLines(rulesFile);
+            rules = RulesFile.read(rulesFile);
+        } catch (PolicyFileException e) {
+            throw new UsageException(e.getMessage());
         } catch (IOException e) {
             throw new UsageException("--rules-file: cannot read " + rulesFile + ": " + e.getMessage());
         }
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i);
-            int comment = line.indexOf('#');
-            line = (comment >= 0 ? line.substring(0, comment) : line).strip();
-            if (line.isEmpty()) {
-                continue;
-            }
-            String where = rulesFile + ":" + (i + 1) + ": ";
-            Optional<RuleSyntax.Action> action = RuleSyntax.splitAction(line);
-            if (action.isEmpty() || WHITESPACE.matcher(action.get().rule()).find()) {
-                throw new UsageException(where + "expected 'allow|deny|ingress-allow|ingress-deny RULE', found '" + line + "'");
-            }
-            String word = action.get().word();
-            boolean isIngress = word.startsWith(INGRESS);
-            Verdict verdict = RuleSyntax.verdictOf(isIngress ? word.substring(INGRESS.length()) : word)
-                    .orElseThrow(() -> new UsageException(where + "unknown action '" + word
-                            + "' (expected allow, deny, ingress-allow or ingress-deny)"));
-            try {
-                RuleLines.add(verdict, action.get().rule(), isIngress ? ingress : egress, isIngress ? null : packetSockets);
-            } catch (RuleSyntaxException e) {
-                throw new UsageException(where + e.getMessage());
+        egress.addAll(rules.egress());
+        ingress.addAll(rules.ingress());
+        if (rules.packetSocketsRule() != PacketSockets.BY_DEFAULT) {
+            packetSockets[0] = rules.packetSocketsRule();
+        }
+    }
+
+    /** Options are for a few rules: a count and a length past any real use are refused before parsing. */
+    private void checkOptions() {
+        int count = allow.size() + deny.size() + ingressAllow.size() + ingressDeny.size();
+        if (count > PolicyLimits.MAX_RULE_OPTIONS) {
+            throw new UsageException(count + " rule options; the limit is " + PolicyLimits.MAX_RULE_OPTIONS + " (use --rules-file)");
+        }
+        checkLength("--allow", allow);
+        checkLength("--deny", deny);
+        checkLength("--ingress-allow", ingressAllow);
+        checkLength("--ingress-deny", ingressDeny);
+    }
+
+    private static void checkLength(String option, List<String> texts) {
+        for (String text : texts) {
+            if (text.length() > PolicyLimits.MAX_LINE_CHARS) {
+                throw new UsageException(option + ": a rule of " + text.length() + " characters; the limit is " + PolicyLimits.MAX_LINE_CHARS);
             }
         }
     }

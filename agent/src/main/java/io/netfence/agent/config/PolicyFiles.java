@@ -8,6 +8,7 @@ import io.netfence.agent.policy.RuleSyntax;
 import io.netfence.agent.policy.RuleSyntaxException;
 import io.netfence.agent.policy.Verdict;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,28 +78,42 @@ public final class PolicyFiles {
             return texts;
         }
         List<String> refusals = new ArrayList<>();
-        try (Stream<Path> files = Files.list(directory)) {
-            for (Path file : files.filter(PolicyFiles::isPolicyFile).sorted().toList()) {
-                if (exceptNames.contains(file.getFileName().toString())) {
-                    continue;
-                }
-                long size = Files.size(file);
-                if (size > PolicyLimits.MAX_FILE_BYTES) {
-                    refusals.add(file + ": " + size + " bytes; the limit is " + PolicyLimits.MAX_FILE_BYTES + " bytes per policy file");
-                    continue;
-                }
-                PolicyText.Text text = PolicyText.decode(file.toString(), Files.readAllBytes(file));
-                if (text.ok()) {
-                    texts.put(file.toString(), text.text());
-                } else {
-                    refusals.add(text.refusal());
-                }
+        List<Path> files;
+        try (Stream<Path> listed = Files.list(directory)) {
+            files = listed.filter(PolicyFiles::isPolicyFile).filter(f -> !exceptNames.contains(f.getFileName().toString())).sorted().toList();
+        }
+        long total = 0;
+        for (Path file : files) {
+            total += Files.size(file);
+        }
+        if (total > PolicyLimits.MAX_TOTAL_BYTES) {
+            throw new PolicyFileException(List.of(directory + ": " + files.size() + " policy files of " + total
+                    + " bytes; the limit is " + PolicyLimits.MAX_TOTAL_BYTES + " bytes for all files together"));
+        }
+        for (Path file : files) {
+            long size = Files.size(file);
+            if (size > PolicyLimits.MAX_FILE_BYTES) {
+                refusals.add(file + ": " + size + " bytes; the limit is " + PolicyLimits.MAX_FILE_BYTES + " bytes per policy file");
+                continue;
+            }
+            PolicyText.Text text = PolicyText.decode(file.toString(), readAtMost(file, PolicyLimits.MAX_FILE_BYTES + 1));
+            if (text.ok()) {
+                texts.put(file.toString(), text.text());
+            } else {
+                refusals.add(text.refusal());
             }
         }
         if (!refusals.isEmpty()) {
             throw new PolicyFileException(refusals.size() <= MAX_ERRORS ? refusals : capped(refusals));
         }
         return texts;
+    }
+
+    /** A file that grows while it is read is still read only to the limit (and then refused for its size). */
+    static byte[] readAtMost(Path file, int bytes) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(bytes);
+        }
     }
 
     /** Whether a policy may have this name: 1-63 of a-z, 0-9, '.', '_', '-', starting with a letter or digit. */
@@ -125,9 +140,10 @@ public final class PolicyFiles {
         List<PolicySpec> specs = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         Map<String, String> firstDefinition = new HashMap<>();
+        RuleBudget budget = new RuleBudget();
         for (Map.Entry<String, String> file : texts.entrySet()) {
             YamlNodes yaml = new YamlNodes(file.getKey());
-            for (PolicySpec spec : parseFile(yaml, file.getValue())) {
+            for (PolicySpec spec : parseFile(yaml, file.getValue(), budget)) {
                 String previous = firstDefinition.putIfAbsent(spec.name(), spec.source());
                 if (previous != null) {
                     errors.add(spec.source() + ": duplicate policy name '" + spec.name() + "' (first defined at " + previous + ")");
@@ -146,7 +162,7 @@ public final class PolicyFiles {
         return specs;
     }
 
-    private static List<PolicySpec> parseFile(YamlNodes yaml, String text) {
+    private static List<PolicySpec> parseFile(YamlNodes yaml, String text, RuleBudget budget) {
         List<PolicySpec> specs = new ArrayList<>();
         if (text.length() > PolicyLimits.MAX_FILE_BYTES) {
             yaml.errors().add(yaml.file() + ": " + text.length() + " characters; the limit is " + PolicyLimits.MAX_FILE_BYTES);
@@ -164,11 +180,11 @@ public final class PolicyFiles {
         Optional<List<Node>> policies = yaml.mapping(root.get(), "the file", TOP_KEYS)
                 .flatMap(top -> yaml.required(top, root.get(), "policies", "the file"))
                 .flatMap(node -> yaml.sequence(node, "'policies'"));
-        policies.ifPresent(nodes -> nodes.forEach(node -> parsePolicy(yaml, node).ifPresent(specs::add)));
+        policies.ifPresent(nodes -> nodes.forEach(node -> parsePolicy(yaml, node, budget).ifPresent(specs::add)));
         return specs;
     }
 
-    private static Optional<PolicySpec> parsePolicy(YamlNodes yaml, Node node) {
+    private static Optional<PolicySpec> parsePolicy(YamlNodes yaml, Node node, RuleBudget budget) {
         Optional<Map<String, Node>> entries = yaml.mapping(node, "a policy", POLICY_KEYS);
         if (entries.isEmpty()) {
             return Optional.empty();
@@ -199,8 +215,8 @@ public final class PolicyFiles {
             audit = mode.map("audit"::equals).orElse(false);
         }
         PacketSockets[] packetSockets = {PacketSockets.BY_DEFAULT};
-        List<Rule> egress = rules(yaml, e.get("egress"), "egress", packetSockets);
-        List<Rule> ingress = rules(yaml, e.get("ingress"), "ingress", null);
+        List<Rule> egress = rules(yaml, e.get("egress"), "egress", packetSockets, budget);
+        List<Rule> ingress = rules(yaml, e.get("ingress"), "ingress", null, budget);
         if (!e.containsKey("egress") && !e.containsKey("ingress")) {
             yaml.error(node, "the policy has neither 'egress' nor 'ingress' rules");
         }
@@ -212,23 +228,31 @@ public final class PolicyFiles {
     }
 
     /** @param packetSockets where an egress list's packet-sockets rule goes; null where none may stand */
-    private static List<Rule> rules(YamlNodes yaml, Node node, String direction, PacketSockets[] packetSockets) {
+    private static List<Rule> rules(YamlNodes yaml, Node node, String direction, PacketSockets[] packetSockets, RuleBudget budget) {
         List<Rule> rules = new ArrayList<>();
-        if (node == null) {
+        if (node == null || budget.over()) {
             return rules;
         }
         for (Node item : yaml.sequence(node, "'" + direction + "'").orElse(List.of())) {
-            yaml.scalar(item, "a rule").ifPresent(text -> {
-                if (RuleSyntax.splitAction(text).flatMap(RuleSyntax.Action::verdict).isEmpty()) {
-                    yaml.error(item, "a rule is 'allow RULE' or 'deny RULE', not '" + text + "'");
-                    return;
+            Optional<String> text = yaml.scalar(item, "a rule");
+            if (text.isEmpty()) {
+                continue;
+            }
+            if (RuleSyntax.splitAction(text.get()).flatMap(RuleSyntax.Action::verdict).isEmpty()) {
+                yaml.error(item, "a rule is 'allow RULE' or 'deny RULE', not '" + text.get() + "'");
+                continue;
+            }
+            try {
+                List<Rule> parsed = new ArrayList<>(2);
+                RuleLines.add(text.get(), parsed, packetSockets);
+                if (!budget.take(parsed.size())) {
+                    yaml.error(item, RuleBudget.refusal());
+                    break;
                 }
-                try {
-                    RuleLines.add(text, rules, packetSockets);
-                } catch (RuleSyntaxException problem) {
-                    yaml.error(item, problem.getMessage());
-                }
-            });
+                rules.addAll(parsed);
+            } catch (RuleSyntaxException problem) {
+                yaml.error(item, problem.getMessage());
+            }
         }
         return rules;
     }

@@ -8,10 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
- * The text of a policy source before YAML sees it: strict UTF-8, no control characters, no line
- * over {@link PolicyLimits#MAX_LINE_CHARS}. Each problem is reported as {@code SOURCE:LINE:COLUMN}.
+ * The text of a policy source (a policy file, an {@code apply} body, a rules file) before it is
+ * parsed: strict UTF-8, no control characters, no line over {@link PolicyLimits#MAX_LINE_CHARS}.
+ * Each problem is reported as {@code SOURCE:LINE:COLUMN}.
  */
-final class PolicyText {
+public final class PolicyText {
     private PolicyText() {}
 
     /** The bytes as text, or the reason they are not acceptable policy text. */
@@ -19,20 +20,33 @@ final class PolicyText {
         if (bytes.length > PolicyLimits.MAX_FILE_BYTES) {
             return Text.refused(source + ": " + bytes.length + " bytes; the limit is " + PolicyLimits.MAX_FILE_BYTES + " bytes per policy file");
         }
+        return decode(source, 1, bytes);
+    }
+
+    /** One line of a line-based source, LINE its number there; no size check (the caller has one). */
+    public static Text decodeLine(String source, int line, byte[] bytes) {
+        return decode(source, line, bytes);
+    }
+
+    private static Text decode(String source, int firstLine, byte[] bytes) {
         CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
         String text;
         try {
             text = utf8.decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
-            return Text.refused(source + ":" + firstBadUtf8(bytes) + ": not UTF-8 (policy files must be UTF-8 text)");
+            return Text.refused(source + ":" + firstBadUtf8(bytes, firstLine) + ": not UTF-8 (policy sources must be UTF-8 text)");
         }
-        return check(source, text).map(Text::refused).orElseGet(() -> new Text(text, null));
+        return check(source, text, firstLine).map(Text::refused).orElseGet(() -> new Text(text, null));
     }
 
     /** Where the text breaks a rule that comes before YAML, if it does. */
     static Optional<String> check(String source, String text) {
-        int line = 1;
+        return check(source, text, 1);
+    }
+
+    private static Optional<String> check(String source, String text, int firstLine) {
+        int line = firstLine;
         int column = 1;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
@@ -60,8 +74,8 @@ final class PolicyText {
     }
 
     /** LINE:COLUMN (in bytes) of the first byte that does not start or continue a UTF-8 sequence. */
-    private static String firstBadUtf8(byte[] bytes) {
-        int line = 1;
+    private static String firstBadUtf8(byte[] bytes, int firstLine) {
+        int line = firstLine;
         int lineStart = 0;
         for (int i = 0; i < bytes.length; i++) {
             CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
@@ -102,12 +116,12 @@ final class PolicyText {
     }
 
     /** Decoded text, or the one-line reason it was refused. */
-    record Text(String text, String refusal) {
+    public record Text(String text, String refusal) {
         static Text refused(String reason) {
             return new Text(null, reason);
         }
 
-        boolean ok() {
+        public boolean ok() {
             return refusal == null;
         }
     }

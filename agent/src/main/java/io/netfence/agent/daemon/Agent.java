@@ -32,6 +32,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Agent implements AutoCloseable, AgentControl {
     private static final long RESCAN_SECONDS = 5;
+    /** Within the stop's bound (StopDeadline), with time left for the rest of close. */
+    private static final long WORKER_GRACE_MILLIS = 1000;
 
     private final AgentConfig config;
     private final KernelDatapath datapath;
@@ -139,29 +141,38 @@ public final class Agent implements AutoCloseable, AgentControl {
         });
     }
 
-    private void reloadNow() throws IOException {
+    /**
+     * Every way a reload can fail ends here as a rejected reload, so status, log and metrics
+     * all say so: a file the parser refused, one that cannot be read, a set the maps cannot hold.
+     */
+    private void reloadNow() {
         List<PolicySpec> specs;
         try {
             specs = PolicyFiles.load(config.policyDirectories());
         } catch (PolicyFileException e) {
-            e.errors().forEach(error -> Log.error(error));
-            Log.error("Policy files rejected (" + e.errors().size() + " errors); the policies in force stay in force.");
-            lastReload = new ReloadResult(Instant.now(), false, e.errors());
-            reloadsRejected.incrementAndGet();
+            rejected(e.errors());
+            return;
+        } catch (IOException | RuntimeException | StackOverflowError e) {
+            rejected(List.of("cannot read the policy files: " + e));
             return;
         }
         try {
             reconciler.apply(specs);
-        } catch (IOException | IllegalArgumentException e) {
-            Log.error("Policies not applied: " + e.getMessage() + "; the policies in force stay in force.");
-            lastReload = new ReloadResult(Instant.now(), false, List.of(e.getMessage()));
-            reloadsRejected.incrementAndGet();
+        } catch (IOException | RuntimeException e) {
+            rejected(List.of("policies not applied: " + e.getMessage()));
             return;
         }
         policyNames = reconciler.policyNamesById();
         lastReload = new ReloadResult(Instant.now(), true, List.of());
         reloadsOk.incrementAndGet();
         Log.info("Applied " + specs.size() + " policies: " + reconciler.matched());
+    }
+
+    private void rejected(List<String> errors) {
+        errors.forEach(Log::error);
+        Log.error("Policies rejected (" + errors.size() + " errors); the policies in force stay in force.");
+        lastReload = new ReloadResult(Instant.now(), false, errors);
+        reloadsRejected.incrementAndGet();
     }
 
     public ReloadResult lastReload() {
@@ -260,13 +271,22 @@ public final class Agent implements AutoCloseable, AgentControl {
         if (policyWatcher != null) {
             policyWatcher.close();
         }
-        worker.shutdownNow();
-        try {
-            worker.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!stopWorker()) {
+            // still in a kernel call or a parse: its descriptors must stay open under it; the exit closes them
+            Log.error("The reconciler did not stop within " + WORKER_GRACE_MILLIS + " ms; leaving it to the exit.");
+            return;
         }
         datapath.release();
         AgentPidFile.release(datapath.runtimeDirectory());
+    }
+
+    private boolean stopWorker() {
+        worker.shutdownNow();
+        try {
+            return worker.awaitTermination(WORKER_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 }

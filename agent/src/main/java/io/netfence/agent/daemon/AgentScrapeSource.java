@@ -8,6 +8,7 @@ import io.netfence.agent.datapath.MapFill;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The agent's answers to the metrics, read at scrape time. */
 final class AgentScrapeSource implements ScrapeSource {
@@ -68,6 +69,12 @@ final class AgentScrapeSource implements ScrapeSource {
     public boolean lastReloadOk() {
         ReloadResult r = agent.lastReload();
         return r != null && r.ok();
+    }
+
+    @Override
+    public Optional<String> lastReloadError() {
+        ReloadResult r = agent.lastReload();
+        return r == null || r.ok() || r.errors().isEmpty() ? Optional.empty() : Optional.of(r.errors().get(0));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.netfence.agent.daemon;
 
+import io.netfence.agent.config.PolicyLimits;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
@@ -11,8 +12,9 @@ public final class Log {
         write("INFO", message);
     }
 
+    /** Cut to a readable length: an error may quote input, and input may be a 1 MiB line. */
     public static void error(String message) {
-        write("ERROR", message);
+        write("ERROR", PolicyLimits.cut(String.valueOf(message).replaceAll("[\\r\\n]+", " ")));
     }
 
     private static synchronized void write(String level, String message) {

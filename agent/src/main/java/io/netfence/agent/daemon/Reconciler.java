@@ -67,7 +67,7 @@ final class Reconciler {
             for (PolicySpec spec : newSpecs) {
                 Policy current = appliedContent.get(spec.name());
                 if (current == null || !current.equals(spec.policy())) {
-                    fresh.put(spec.name(), datapath.write(spec.policy(), owner, policyId(spec.name())));
+                    fresh.put(spec.name(), write(spec));
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -87,6 +87,15 @@ final class Reconciler {
         specs = List.copyOf(newSpecs);
         reconcileAll();
         datapath.deleteUnreferencedAgentRulesets(keptRulesets()); // earlier versions, once no cgroup points at them
+    }
+
+    /** Writes one policy's rulesets; a failure names the policy and where it is defined. */
+    private AppliedPolicy write(PolicySpec spec) throws IOException {
+        try {
+            return datapath.write(spec.policy(), owner, policyId(spec.name()));
+        } catch (IOException | RuntimeException e) {
+            throw new IOException(spec.source() + ": policy '" + spec.name() + "': " + e.getMessage(), e);
+        }
     }
 
     /** The rulesets of the policies in force: kept while the agent may point new cgroups at them. */

@@ -13,6 +13,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.io.IOException;
 import java.net.SocketAddress;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -33,6 +34,7 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
+    static final long CLOSE_MILLIS = 500;
     private final EventLoopGroup group;
     private final Channel channel;
 
@@ -73,9 +75,10 @@ public final class HttpServer implements AutoCloseable {
         return channel.localAddress();
     }
 
+    /** Stops listening and drops open connections, within twice {@value #CLOSE_MILLIS} ms whatever the clients do. */
     @Override
     public void close() {
-        channel.close().awaitUninterruptibly();
-        group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly();
+        channel.close().awaitUninterruptibly(CLOSE_MILLIS);
+        group.shutdownGracefully(0, CLOSE_MILLIS, TimeUnit.MILLISECONDS).awaitUninterruptibly(CLOSE_MILLIS);
     }
 }

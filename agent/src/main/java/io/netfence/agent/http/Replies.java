@@ -21,8 +21,12 @@ public final class Replies {
         return response;
     }
 
-    /** Writes the answer and closes; safe from any thread. */
+    /** Writes the answer and closes; safe from any thread. Once the server stops, an answer has nowhere to go. */
     public static void sendAndClose(ChannelHandlerContext ctx, FullHttpResponse response) {
+        if (ctx.executor().isShuttingDown()) {
+            response.release();
+            return;
+        }
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }

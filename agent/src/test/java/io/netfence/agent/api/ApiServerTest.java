@@ -168,10 +168,30 @@ class ApiServerTest {
     void connectionsOverTheCapGet503() throws Exception {
         start(new HttpLimits(1024, Duration.ofSeconds(30), 2));
         try (RawClient first = new RawClient(socket); RawClient second = new RawClient(socket)) {
+            first.send("GET /v1/hea".getBytes(StandardCharsets.US_ASCII)); // slow, not silent: not closed for a newcomer
+            second.send("GET /v1/hea".getBytes(StandardCharsets.US_ASCII));
+            Thread.sleep(100);
             String third = RawClient.exchange(socket, "GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n");
             assertTrue(third.startsWith("HTTP/1.1 503"), third);
         }
         assertTrue(eventuallyHealthy(), "the cap frees up when connections close");
+    }
+
+    @Test
+    void idleConnectionsMakeRoomForARequest() throws Exception {
+        start(new HttpLimits(1024, Duration.ofSeconds(30), 4));
+        java.util.List<RawClient> idle = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 50; i++) {
+                idle.add(new RawClient(socket));
+            }
+            String reply = health();
+            assertTrue(reply.startsWith("HTTP/1.1 200"), reply);
+        } finally {
+            for (RawClient client : idle) {
+                client.close();
+            }
+        }
     }
 
     private boolean eventuallyHealthy() throws Exception {
@@ -182,6 +202,23 @@ class ApiServerTest {
             Thread.sleep(20);
         }
         return false;
+    }
+
+    @Test
+    void closeIsBoundedWhateverRoutesAndClientsAreDoing() throws Exception {
+        start();
+        routes.holdApply = new CountDownLatch(1);
+        try (RawClient applying = new RawClient(socket); RawClient slow = new RawClient(socket); RawClient idle = new RawClient(socket)) {
+            applying.send(post("policies: []\n").getBytes(StandardCharsets.UTF_8));
+            assertTrue(routes.applyStarted.await(10, TimeUnit.SECONDS), "the apply reached its route");
+            slow.send("POST /v1/policies HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nab".getBytes(StandardCharsets.US_ASCII));
+            long start = System.nanoTime();
+            server.close();
+            server = null;
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(millis < 1500, "close took " + millis + " ms");
+            assertTrue(Files.notExists(socket));
+        }
     }
 
     @Test

@@ -70,6 +70,13 @@ class MainTest {
     }
 
     @Test
+    void aHugeRuleMakesAShortMessage() {
+        assertEquals(2, Main.execute("run", "--deny", "198.18.0.1:" + "9".repeat(1_000_000), "--", "true"));
+        assertTrue(stderr().length() < 400, stderr().length() + " characters");
+        assertTrue(stderr().startsWith("netfence: --deny: a rule of 1000011 characters; the limit is 4096"), stderr());
+    }
+
+    @Test
     void runNeedsACommand() {
         assertEquals(2, Main.execute("run", "--deny", "any"));
         assertTrue(stderr().contains("Missing required parameter: 'COMMAND'"), stderr());

@@ -161,7 +161,7 @@ class PolicyFilesTest {
     void filesOnDiskMustBeUtf8AndWithinTheSizeLimit(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         java.nio.file.Files.write(dir.resolve("latin1.yaml"), "policies:\n  - name: caf\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
         List<String> e = assertThrows(PolicyFileException.class, () -> PolicyFiles.load(List.of(dir))).errors();
-        assertEquals(List.of(dir.resolve("latin1.yaml") + ":2:14: not UTF-8 (policy files must be UTF-8 text)"), e);
+        assertEquals(List.of(dir.resolve("latin1.yaml") + ":2:14: not UTF-8 (policy sources must be UTF-8 text)"), e);
 
         java.nio.file.Files.delete(dir.resolve("latin1.yaml"));
         try (var out = java.nio.file.Files.newOutputStream(dir.resolve("big.yaml"))) {
@@ -169,5 +169,30 @@ class PolicyFilesTest {
         }
         e = assertThrows(PolicyFileException.class, () -> PolicyFiles.load(List.of(dir))).errors();
         assertTrue(e.get(0).contains((PolicyLimits.MAX_FILE_BYTES + 1) + " bytes; the limit is"), e.toString());
+    }
+
+    @Test
+    void rulesOverTheLimitAreRefusedWhereTheyPassIt() {
+        StringBuilder text = new StringBuilder("policies:\n  - name: many\n    target: /x\n    egress:\n");
+        // 'any' is two rules: the limit is passed half way through
+        text.append("      - deny any\n".repeat(PolicyLimits.MAX_RULES / 2 + 1));
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("a.yaml", GOOD); // 8 rules: 4 lines of 'deny any' fewer fit
+        files.put("b.yaml", text.toString());
+        assertEquals(List.of("b.yaml:" + (5 + PolicyLimits.MAX_RULES / 2 - 4) + ":9: " + RuleBudget.refusal()), errors(files));
+    }
+
+    @Test
+    void aDirectoryOverTheTotalIsRefusedBeforeItIsRead(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        for (int i = 0; i * (long) PolicyLimits.MAX_FILE_BYTES <= PolicyLimits.MAX_TOTAL_BYTES; i++) {
+            try (var file = java.nio.channels.FileChannel.open(dir.resolve(i + ".yaml"), java.nio.file.StandardOpenOption.CREATE_NEW,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                file.write(java.nio.ByteBuffer.wrap(new byte[] {'#'}), PolicyLimits.MAX_FILE_BYTES - 1); // sparse
+            }
+        }
+        List<String> e = assertThrows(PolicyFileException.class, () -> PolicyFiles.load(List.of(dir))).errors();
+        assertEquals(1, e.size(), e.toString());
+        assertTrue(e.get(0).startsWith(dir + ": 3 policy files of " + 3L * PolicyLimits.MAX_FILE_BYTES + " bytes; the limit is "
+                + PolicyLimits.MAX_TOTAL_BYTES), e.get(0));
     }
 }

@@ -28,4 +28,15 @@ class ShippedFilesTest {
         assertTrue(Files.isDirectory(examples));
         assertEquals(List.of("payments", "batch-audit"), PolicyFiles.load(List.of(examples)).stream().map(PolicySpec::name).toList());
     }
+
+    /** The agent's memory bounds (README, "Limits") are the same wherever it is started. */
+    @Test
+    void launcherAndUnitBoundTheAgentsMemoryAlike() throws Exception {
+        String bounds = "-Xmx256m -XX:+UseSerialGC -XX:MaxMetaspaceSize=64m -XX:MaxDirectMemorySize=96m -XX:+ExitOnOutOfMemoryError";
+        String unit = Files.readString(ROOT.resolve("dist/netfence.service"));
+        String launcher = Files.readString(ROOT.resolve("bin/netfence")).replaceAll("\\\\\n\\s*", "");
+        assertTrue(unit.contains("ExecStart=/usr/bin/java " + bounds + " "), unit);
+        assertTrue(launcher.contains("exec java " + bounds + " "), launcher);
+        assertTrue(unit.contains("MemoryMax=1G"), "the unit's ceiling stays far above the heap");
+    }
 }

@@ -156,8 +156,9 @@ class ReconcilerTest {
         Set<Integer> before = datapath.rulesets();
         datapath.limitRulesets(3);
 
-        assertThrows(IllegalArgumentException.class, () -> reconciler.apply(List.of(
+        IOException refused = assertThrows(IOException.class, () -> reconciler.apply(List.of(
                 spec("web", "web.service", "deny 198.18.0.2"), spec("db", "db.service", "deny any"))));
+        assertTrue(refused.getMessage().startsWith("web.yaml: policy 'web': the maps hold"), "names the policy and its file: " + refused.getMessage());
 
         assertEquals(before, datapath.rulesets());
         assertEquals(before, datapath.rulesetsOf(web.id()));

@@ -13,6 +13,8 @@ import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Every metric netfence exports, defined here and nowhere else. Label sets are bounded: policy
@@ -23,6 +25,8 @@ import java.util.Map;
 public final class NetfenceMetrics {
     public static final int TOP_K = 10;
     private static final long SNAPSHOT_NANOS = 500_000_000L;
+    private static final Pattern FILE_ERROR = Pattern.compile("(\\S+?\\.ya?ml)(?::(\\d+:\\d+))?: ");
+    private static final int MAX_LABEL_CHARS = 200;
     private static final String[] DIRECTIONS = {"egress", "ingress"};
     private static final String[] CALL_HOOKS = {"connect", "sendmsg"};
 
@@ -92,10 +96,24 @@ public final class NetfenceMetrics {
                 }).register(registry);
         GaugeWithCallback.builder().name("netfence_last_reload_success").help("1 if the last reload was applied, 0 if it was rejected")
                 .callback(cb -> cb.call(source.lastReloadOk() ? 1 : 0)).register(registry);
+        GaugeWithCallback.builder().name("netfence_last_reload_error").labelNames("file", "position")
+                .help("1 for the first error of a rejected last reload, with its file and line:column; no series when it was applied")
+                .callback(cb -> source.lastReloadError().ifPresent(error -> cb.call(1, errorLabels(error)))).register(registry);
         GaugeWithCallback.builder().name("netfence_last_reload_timestamp_seconds").help("When the policies were last reloaded")
                 .callback(cb -> cb.call(source.lastReloadSeconds())).register(registry);
         GaugeWithCallback.builder().name("netfence_agent_start_time_seconds").help("When the agent started")
                 .callback(cb -> cb.call(source.startSeconds())).register(registry);
+    }
+
+    /** FILE and LINE:COLUMN of "FILE:LINE:COLUMN: reason" or "FILE: reason"; empty for a message about no file. */
+    static String[] errorLabels(String error) {
+        Matcher m = FILE_ERROR.matcher(error);
+        if (!m.lookingAt()) {
+            return new String[] {"", ""};
+        }
+        String file = m.group(1);
+        return new String[] {file.length() > MAX_LABEL_CHARS ? "..." + file.substring(file.length() - MAX_LABEL_CHARS) : file,
+            m.group(2) == null ? "" : m.group(2)};
     }
 
     public PrometheusRegistry registry() {

@@ -6,6 +6,7 @@ import io.netfence.agent.datapath.MapFill;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** What the metrics read from the agent at scrape time, each as a value of its own type. */
 public interface ScrapeSource {
@@ -29,6 +30,9 @@ public interface ScrapeSource {
     List<PolicyGauge> policies();
 
     boolean lastReloadOk();
+
+    /** The first error of the last reload if it was rejected ("FILE:LINE:COLUMN: reason" when about a file). */
+    Optional<String> lastReloadError();
 
     long reloads(boolean ok);
 

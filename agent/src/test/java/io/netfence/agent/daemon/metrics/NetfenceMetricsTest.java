@@ -1,5 +1,6 @@
 package io.netfence.agent.daemon.metrics;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netfence.agent.datapath.CgroupCounters;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The exported series from typed scrape inputs, and counters that stay monotonic when a cgroup goes. */
@@ -57,7 +59,12 @@ class NetfenceMetricsTest {
 
         @Override
         public boolean lastReloadOk() {
-            return true;
+            return false;
+        }
+
+        @Override
+        public Optional<String> lastReloadError() {
+            return Optional.of("/etc/netfence/policies.d/web.yaml:6:5: duplicate key 'egress' in a policy (first at 4:5)");
         }
 
         @Override
@@ -108,9 +115,18 @@ class NetfenceMetricsTest {
             "netfence_packets_total{direction=\"egress\",policy=\"web\",verdict=\"denied\"} 3.0",
             "netfence_denials_total{hook=\"connect\",mode=\"enforce\",policy=\"web\"} 3.0",
             "netfence_reloads_total{result=\"rejected\"} 1.0",
+            "netfence_last_reload_success 0.0",
+            "netfence_last_reload_error{file=\"/etc/netfence/policies.d/web.yaml\",position=\"6:5\"} 1.0",
         }) {
             assertTrue(text.contains(line), line + " in\n" + text);
         }
+    }
+
+    @Test
+    void aReloadErrorIsLabelledWithItsFileAndPosition() {
+        assertArrayEquals(new String[] {"a.yaml", "2:14"}, NetfenceMetrics.errorLabels("a.yaml:2:14: not UTF-8 (policy sources must be UTF-8 text)"));
+        assertArrayEquals(new String[] {"/p/a.yaml", ""}, NetfenceMetrics.errorLabels("/p/a.yaml: the file is empty (to remove its policies, delete the file)"));
+        assertArrayEquals(new String[] {"", ""}, NetfenceMetrics.errorLabels("cannot read the policy files: java.io.IOException: x"));
     }
 
     @Test
