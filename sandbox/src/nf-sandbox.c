@@ -437,6 +437,9 @@ int main(int argc, char **argv)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		init(&id, ready[1], mapped[0], command);
 	}
+	/* the child's ends: a child that dies early must read as EOF here, not as a wait forever */
+	close(ready[1]);
+	close(mapped[0]);
 	forward_to = pid;
 	forward_signals();
 	if (id.root_in_userns)

@@ -78,10 +78,9 @@ fi
 mkdir -p $n$RW 2>/dev/null
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 rw0 $n$RW
 ip link set lo up 2>/dev/null || busybox ip link set lo up
-chroot $n /bin/sh -c "cd '$RW' && HOME=/tmp /bin/sh '$RW/.vm-command'" > /dev/console 2>&1
-echo $? > $n$RW/.vm-exit-code
-sync
-poweroff -f
+# switch_root, not chroot: a chrooted process may not create user namespaces (run's sandbox does)
+exec switch_root $n /bin/busybox sh -c "cd '$RW' && HOME=/tmp /bin/sh '$RW/.vm-command' > /dev/console 2>&1; \
+  echo \$? > '$RW/.vm-exit-code'; sync; /bin/busybox poweroff -f"
 INIT
   chmod +x "$root/init"
   (cd "$root" && find . | cpio -o -H newc --quiet) > "$work/initramfs.cpio"

@@ -107,6 +107,7 @@ public final class Agent implements AutoCloseable, AgentControl {
             });
             agent.worker.scheduleWithFixedDelay(() -> agent.runLogged(agent.reconciler::reconcileAll, "rescan cgroups"),
                     RESCAN_SECONDS, RESCAN_SECONDS, TimeUnit.SECONDS);
+            agent.worker.scheduleWithFixedDelay(HeapTrim::trimIfMostlyFree, HeapTrim.SECONDS, HeapTrim.SECONDS, TimeUnit.SECONDS);
             return agent;
         } catch (IOException | RuntimeException e) {
             agent.close();

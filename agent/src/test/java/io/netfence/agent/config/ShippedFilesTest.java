@@ -32,7 +32,7 @@ class ShippedFilesTest {
     /** The agent's memory bounds (README, "Limits") are the same wherever it is started. */
     @Test
     void launcherAndUnitBoundTheAgentsMemoryAlike() throws Exception {
-        String bounds = "-Xmx256m -XX:+UseSerialGC -XX:MaxMetaspaceSize=64m -XX:MaxDirectMemorySize=96m -XX:+ExitOnOutOfMemoryError";
+        String bounds = "-Xms16m -Xmx256m -XX:+UseSerialGC -XX:MaxMetaspaceSize=64m -XX:MaxDirectMemorySize=96m -XX:+ExitOnOutOfMemoryError -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -Dio.netty.allocator.type=unpooled";
         String unit = Files.readString(ROOT.resolve("dist/netfence.service"));
         String launcher = Files.readString(ROOT.resolve("bin/netfence")).replaceAll("\\\\\n\\s*", "");
         assertTrue(unit.contains("ExecStart=/usr/bin/java " + bounds + " "), unit);
