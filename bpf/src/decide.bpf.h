@@ -153,6 +153,24 @@ static __always_inline void nf_emit(const struct nf_flow *flow, int direction, _
 }
 
 /*
+ * One slot said no: an enforcing slot denies, an audit-mode one only counts. The policy reported
+ * is the first enforcing slot that denied, else the first audit one.
+ */
+static __always_inline void nf_slot_denies(const struct nf_policy_slot *slot, int *denied, int *audited,
+					   __u32 *denying_policy)
+{
+	if (!*denied && !*audited)
+		*denying_policy = slot->policy_id;
+	if (slot->flags & NF_POLICY_AUDIT) {
+		*audited = 1;
+	} else {
+		if (!*denied)
+			*denying_policy = slot->policy_id;
+		*denied = 1;
+	}
+}
+
+/*
  * Decide for the cgroup this program is attached to: every policy slot must allow. A slot in
  * audit mode that denies is counted and reported but lets the traffic pass.
  */
@@ -177,17 +195,8 @@ static __always_inline int nf_judge(int direction, const struct nf_flow *flow, _
 		if (i >= slots)
 			break;
 		ruleset = direction == NF_DIR_EGRESS ? slot->egress_ruleset : slot->ingress_ruleset;
-		if (nf_decide(ruleset, flow, own) == NF_ALLOW)
-			continue;
-		if (!denied && !audited)
-			denying_policy = slot->policy_id;
-		if (slot->flags & NF_POLICY_AUDIT) {
-			audited = 1;
-		} else {
-			if (!denied)
-				denying_policy = slot->policy_id;
-			denied = 1;
-		}
+		if (nf_decide(ruleset, flow, own) != NF_ALLOW)
+			nf_slot_denies(slot, &denied, &audited, &denying_policy);
 	}
 
 	if (!denied) {
@@ -237,17 +246,8 @@ static __always_inline int nf_judge_packet_socket(__u8 family)
 
 		if (i >= slots)
 			break;
-		if (slot->flags & NF_POLICY_PACKET_SOCKETS)
-			continue;
-		if (!denied && !audited)
-			denying_policy = slot->policy_id;
-		if (slot->flags & NF_POLICY_AUDIT) {
-			audited = 1;
-		} else {
-			if (!denied)
-				denying_policy = slot->policy_id;
-			denied = 1;
-		}
+		if (!(slot->flags & NF_POLICY_PACKET_SOCKETS))
+			nf_slot_denies(slot, &denied, &audited, &denying_policy);
 	}
 	if (!denied && !audited)
 		return NF_ALLOW;

@@ -265,10 +265,29 @@ static void exec_command(char **command)
 	exit(errno == ENOENT ? 127 : 126);
 }
 
+/*
+ * The last step of PID 1 of a run's PID namespace, its privileges dropped: no privilege can come
+ * back, the command is its child, and when the command ends everything else there ends too.
+ */
+static void start_command_as_init(char **command)
+{
+	pid_t pid;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		die("cannot set no_new_privs: %s", strerror(errno));
+	pid = fork();
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	if (pid == 0)
+		exec_command(command);
+	forward_to = pid;
+	forward_signals();
+	exit_like(pid);
+}
+
 /* PID 1 of the run's PID namespace: the command is its child; when it ends, everything ends. */
 static void init(const struct identity *id, int ready, int mapped, char **command)
 {
-	pid_t pid;
 	char byte = 0;
 
 	/* a mount namespace of its own for the new /proc: the parent keeps the host's, to map our ids */
@@ -287,16 +306,7 @@ static void init(const struct identity *id, int ready, int mapped, char **comman
 	} else {
 		become(id);
 	}
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		die("cannot set no_new_privs: %s", strerror(errno));
-	pid = fork();
-	if (pid < 0)
-		die("fork: %s", strerror(errno));
-	if (pid == 0)
-		exec_command(command);
-	forward_to = pid;
-	forward_signals();
-	exit_like(pid);
+	start_command_as_init(command);
 }
 
 /* The cgroup this process is in, as /proc/self/cgroup says (cgroup2: "0::PATH"). */
@@ -352,16 +362,7 @@ static void run_for_agent(int netns, char **command)
 			die("cannot mount /proc: %s", strerror(errno));
 		empty_bounding_set();
 		drop_capabilities();
-		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-			die("cannot set no_new_privs: %s", strerror(errno));
-		pid = fork();
-		if (pid < 0)
-			die("fork: %s", strerror(errno));
-		if (pid == 0)
-			exec_command(command);
-		forward_to = pid;
-		forward_signals();
-		exit_like(pid);
+		start_command_as_init(command);
 	}
 	forward_to = pid;
 	forward_signals();

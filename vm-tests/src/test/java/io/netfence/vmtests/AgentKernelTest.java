@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netfence.agent.api.ApiClient;
+import io.netfence.vmtests.fixtures.Eventually;
 import io.netfence.vmtests.fixtures.KernelTest;
 import io.netfence.vmtests.fixtures.Netfence;
 import io.netfence.vmtests.fixtures.ProbeSession;
@@ -45,14 +46,7 @@ class AgentKernelTest {
     }
 
     private static void eventually(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Processes.sleep(20);
-        }
-        throw new AssertionError("not within 10 s: " + what);
+        Eventually.holds(what, condition);
     }
 
     private static String connect(ProbeSession session, String address) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.netfence.vmtests.fixtures.Eventually;
 import io.netfence.vmtests.fixtures.KernelTest;
 import io.netfence.vmtests.fixtures.Netfence;
 import io.netfence.vmtests.fixtures.Processes;
@@ -71,14 +72,7 @@ class HostileInputKernelTest {
     }
 
     private static void eventually(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Processes.sleep(20);
-        }
-        throw new AssertionError("not within 10 s: " + what);
+        Eventually.holds(what, condition);
     }
 
     private static void assertNoViolation(Watch.Outcome outcome) {

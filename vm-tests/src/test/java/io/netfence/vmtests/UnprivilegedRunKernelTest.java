@@ -3,6 +3,7 @@ package io.netfence.vmtests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netfence.vmtests.fixtures.Eventually;
 import io.netfence.vmtests.fixtures.KernelTest;
 import io.netfence.vmtests.fixtures.Netfence;
 import io.netfence.vmtests.fixtures.Probe;
@@ -73,6 +74,33 @@ class UnprivilegedRunKernelTest {
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.stderr().contains("netfence: denied 1 time: 127.0.0.2:1/tcp (connect)"), r.stderr());
         assertEquals(List.of(), runsLeft(), "the run's cgroup is gone afterwards");
+    }
+
+    @Test
+    void eventsShowAUserOnlyTheirOwnRuns() {
+        String other = cgroups.create("someone-else");
+        Netfence.ok("attach", "--cgroup", other, "--deny", "127.0.0.5");
+        try {
+            cgroups.run(other, Probe.command("tcp", "127.0.0.5", "1"));
+            runAsUser(concat(new String[] {"--deny", "127.0.0.2"}, probe("tcp", "127.0.0.2", "1")));
+            List<String> events = new ArrayList<>();
+            Eventually.holds("the user's run's event is there", () -> {
+                events.clear();
+                events.addAll(asUser("events", "--run-socket", agent.runSocket().toString(), "--json").stdoutLines());
+                return events.stream().anyMatch(e -> e.contains("127.0.0.2"));
+            });
+            Eventually.holds("root sees the other cgroup's event", () -> Processes.run(Netfence.command(
+                    agent.netfence("events", "--json").toArray(String[]::new))).stdout().contains("127.0.0.5"));
+            assertTrue(events.stream().noneMatch(e -> e.contains("127.0.0.5")), "another cgroup's denial is not the user's: " + events);
+        } finally {
+            Netfence.ok("detach", "--cgroup", other);
+        }
+    }
+
+    private Result asUser(String... netfenceArgs) {
+        List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=" + USER, "--regid=" + USER, "--clear-groups"));
+        command.addAll(Netfence.command(netfenceArgs));
+        return Processes.run(command);
     }
 
     @Test

@@ -2,24 +2,17 @@ package io.netfence.agent.api;
 
 import io.netfence.agent.http.Replies;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -61,7 +54,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             answer(ctx, safely(routes::health));
         } else if (path.equals(EVENTS) && method.equals(HttpMethod.GET)) {
             try {
-                streamEvents(ctx, uri);
+                EventStream.serve(ctx, uri, routes.events(), e -> true);
             } catch (Throwable e) { // the head may be out: closing is the only honest end
                 ctx.close();
             }
@@ -110,36 +103,4 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         Replies.sendAndClose(ctx, Replies.of(HttpResponseStatus.valueOf(response.status()), "application/json", body));
     }
 
-    /**
-     * GET /v1/events[?follow=1][&policy=NAME]: JSON lines, the recent ones, or with follow the
-     * live ones until the client goes. The body ends when the connection closes.
-     */
-    private void streamEvents(ChannelHandlerContext ctx, QueryStringDecoder query) {
-        String policy = query.parameters().getOrDefault("policy", List.of("")).get(0);
-        boolean follow = query.parameters().containsKey("follow");
-        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-        head.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/x-ndjson");
-        head.headers().set(HttpHeaderNames.CONNECTION, "close");
-        ctx.write(head);
-        Predicate<DenialRecord> wanted = e -> policy.isEmpty() || policy.equals(e.policy());
-        if (!follow) {
-            StringBuilder body = new StringBuilder();
-            routes.events().recent().stream().filter(wanted).forEach(e -> body.append(ApiJson.write(e)).append('\n'));
-            ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(body, StandardCharsets.UTF_8)))
-                    .addListener(ChannelFutureListener.CLOSE);
-            return;
-        }
-        ctx.flush();
-        Runnable unsubscribe = routes.events().subscribe(e -> {
-            if (!wanted.test(e)) {
-                return;
-            }
-            if (!ctx.channel().isWritable()) {
-                ctx.close(); // a reader that cannot keep up is cut off, never the event pump
-                return;
-            }
-            ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(ApiJson.write(e) + "\n", StandardCharsets.UTF_8)));
-        });
-        ctx.channel().closeFuture().addListener(f -> unsubscribe.run());
-    }
 }

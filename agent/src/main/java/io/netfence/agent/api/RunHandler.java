@@ -54,6 +54,12 @@ final class RunHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 }
                 return routes.start(peer, run);
             });
+        } else if (path.equals("/v1/events") && request.method().equals(HttpMethod.GET)) {
+            try {
+                EventStream.serve(ctx, new QueryStringDecoder(request.uri()), routes.events(), e -> routes.isOwnEvent(peer, e));
+            } catch (Throwable e) { // the head may be out: closing is the only honest end
+                ctx.close();
+            }
         } else if (path.startsWith(RUNS + "/") && request.method().equals(HttpMethod.DELETE)) {
             String id = path.substring(RUNS.length() + 1);
             offload(ctx, () -> routes.finish(peer, id));

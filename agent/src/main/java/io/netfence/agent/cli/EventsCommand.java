@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "events", mixinStandardHelpOptions = true,
         description = {"Show denial events from the agent: the recent ones, or with --follow the live stream. At most one event "
-                + "per cgroup and destination is sent per second; '(+N like it before)' counts the ones left out.",
+                + "per cgroup and destination is sent per second; '(+N like it before)' counts the ones left out. "
+                + "A user without root sees the events of their own runs.",
                 "", "  2026-11-23T12:00:01Z deny web /system.slice/web.service curl[412] egress connect 198.18.0.2:443/tcp"})
 public final class EventsCommand implements Callable<Integer> {
     @Option(names = {"-f", "--follow"}, description = "Keep printing events as they happen.")
@@ -23,6 +24,10 @@ public final class EventsCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "One JSON object per line (the format of the agent's events_file).")
     boolean json;
+
+    @Option(names = "--run-socket", paramLabel = "PATH", description = "Without root: the agent's run socket, "
+            + "which shows your own runs' events (default as for run).")
+    java.nio.file.Path runSocket;
 
     @Mixin
     ApiOptions api;
@@ -39,7 +44,9 @@ public final class EventsCommand implements Callable<Integer> {
         if (policy != null) {
             path.append("policy=").append(ApiClient.segment(policy));
         }
-        api.client().stream(path.toString(), line -> {
+        // root sees every event; anyone else, through the run socket, those of their own runs
+        ApiClient client = Preflight.isRoot() ? api.client() : new ApiClient(UnprivilegedRun.socket(runSocket));
+        client.stream(path.toString(), line -> {
             System.out.println(json ? line : text(line));
             System.out.flush();
         });

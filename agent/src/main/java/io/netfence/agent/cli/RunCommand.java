@@ -2,16 +2,12 @@ package io.netfence.agent.cli;
 
 import io.netfence.agent.cgroup.Cgroup;
 import io.netfence.agent.cgroup.CgroupFs;
-import io.netfence.agent.config.AgentConfig;
-import io.netfence.agent.config.PolicyFileException;
-import io.netfence.agent.config.UnprivilegedRuns;
 import io.netfence.agent.datapath.AttachmentRecord;
 import io.netfence.agent.datapath.CgroupCounters;
 import io.netfence.agent.datapath.DeniedFlow;
 import io.netfence.agent.datapath.KernelDatapath;
 import io.netfence.agent.policy.Policy;
 import java.io.File;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -84,7 +80,7 @@ public final class RunCommand implements Callable<Integer> {
             if (user != null || keepPrivileges || cgroupParent != null) {
                 throw new UsageException("--user, --keep-privileges and --cgroup-parent need root");
             }
-            return UnprivilegedRun.run(runSocket(), policy, privateNetwork, executable, command, RunCommand::forwardSignals);
+            return UnprivilegedRun.run(UnprivilegedRun.socket(runSocketOption), policy, privateNetwork, executable, command, RunCommand::forwardSignals);
         }
         CgroupFs cgroups = Preflight.check();
         String parent = cgroupParent != null ? cgroupParent : cgroups.cgroupOf(self);
@@ -142,17 +138,6 @@ public final class RunCommand implements Callable<Integer> {
         String more = recent.size() > SUMMARY_DESTINATIONS ? ", ..." : "";
         String what = audit ? "audit: would have denied " : "denied ";
         System.err.println("netfence: " + what + denials + (denials == 1 ? " time: " : " times: ") + shown + more);
-    }
-
-    private Path runSocket() throws IOException {
-        if (runSocketOption != null) {
-            return runSocketOption;
-        }
-        try {
-            return AgentConfig.load(AgentConfig.DEFAULT_FILE).runs().socket();
-        } catch (PolicyFileException | IOException e) {
-            return UnprivilegedRuns.DEFAULTS.socket(); // an unreadable config is the agent's business, not this user's
-        }
     }
 
     /** The executable PATH lookup would run, or null; a name with '/' is taken as a path. */

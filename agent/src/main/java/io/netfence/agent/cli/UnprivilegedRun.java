@@ -5,6 +5,9 @@ import io.netfence.agent.api.ApiBody.RunStarted;
 import io.netfence.agent.api.ApiClient;
 import io.netfence.agent.api.ApiJson;
 import io.netfence.agent.api.RunRequest;
+import io.netfence.agent.config.AgentConfig;
+import io.netfence.agent.config.PolicyFileException;
+import io.netfence.agent.config.UnprivilegedRuns;
 import io.netfence.agent.policy.Policy;
 import io.netfence.agent.policy.RuleSyntax;
 import io.netfence.agent.policy.RuleTexts;
@@ -26,6 +29,18 @@ final class UnprivilegedRun {
     private static final long STOP_WAIT_MILLIS = 5000;
 
     private UnprivilegedRun() {}
+
+    /** The agent's run socket: the option, else the config's unprivileged_run.socket, else the default. */
+    static Path socket(Path option) {
+        if (option != null) {
+            return option;
+        }
+        try {
+            return AgentConfig.load(AgentConfig.DEFAULT_FILE).runs().socket();
+        } catch (PolicyFileException | IOException e) {
+            return UnprivilegedRuns.DEFAULTS.socket(); // an unreadable config is the agent's business, not this user's
+        }
+    }
 
     static int run(Path runSocket, Policy policy, boolean privateNetwork, String executable, List<String> command,
                    java.util.function.Consumer<Process> forwardSignals) throws Exception {

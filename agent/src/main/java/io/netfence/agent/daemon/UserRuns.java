@@ -3,6 +3,8 @@ package io.netfence.agent.daemon;
 import io.netfence.agent.api.ApiBody.RunFinished;
 import io.netfence.agent.api.ApiBody.RunStarted;
 import io.netfence.agent.api.ApiResponse;
+import io.netfence.agent.api.DenialRecord;
+import io.netfence.agent.api.EventSource;
 import io.netfence.agent.api.Peer;
 import io.netfence.agent.api.RunRequest;
 import io.netfence.agent.api.RunRoutes;
@@ -50,9 +52,11 @@ final class UserRuns implements RunRoutes {
     private final KernelDatapath datapath;
     private final CgroupFs cgroups;
     private final UnprivilegedRuns settings;
+    private final EventSource events;
 
-    UserRuns(AgentThread agent, KernelDatapath datapath, CgroupFs cgroups, UnprivilegedRuns settings) {
+    UserRuns(AgentThread agent, KernelDatapath datapath, CgroupFs cgroups, UnprivilegedRuns settings, EventSource events) {
         this.agent = agent;
+        this.events = events;
         this.datapath = datapath;
         this.cgroups = cgroups;
         this.settings = settings;
@@ -141,6 +145,16 @@ final class UserRuns implements RunRoutes {
         } catch (IOException | RuntimeException e) {
             return ApiResponse.error(500, "cannot finish run " + id + ": " + e.getMessage());
         }
+    }
+
+    @Override
+    public EventSource events() {
+        return events;
+    }
+
+    @Override
+    public boolean isOwnEvent(Peer peer, DenialRecord event) {
+        return event.cgroup() != null && event.cgroup().startsWith(settings.cgroup() + "/uid-" + peer.uid() + "/");
     }
 
     private static Policy policy(RunRequest request) {
