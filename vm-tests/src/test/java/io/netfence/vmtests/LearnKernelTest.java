@@ -1,0 +1,102 @@
+package io.netfence.vmtests;
+
+import static io.netfence.vmtests.fixtures.TestHost.TCP_PORT;
+import static io.netfence.vmtests.fixtures.TestHost.UDP_PORT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netfence.vmtests.fixtures.KernelTest;
+import io.netfence.vmtests.fixtures.Netfence;
+import io.netfence.vmtests.fixtures.Probe;
+import io.netfence.vmtests.fixtures.Result;
+import io.netfence.vmtests.fixtures.TestCgroups;
+import io.netfence.vmtests.fixtures.TestHost;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Learn mode: what a command did, written as a policy, then enforced. */
+@KernelTest
+class LearnKernelTest {
+    private static final List<TestHost> hosts = new ArrayList<>();
+    private static TestCgroups cgroups;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() {
+        for (int i = 0; i < 4; i++) {
+            hosts.add(TestHost.start());
+        }
+        cgroups = TestCgroups.create();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cgroups != null) {
+            cgroups.close();
+        }
+        hosts.forEach(TestHost::close);
+    }
+
+    /** TCP to the first host, UDP to the second, a ping to the third (a ping socket, no privilege). */
+    private static List<String> threeHosts() {
+        return List.of("tcp", hosts.get(0).peerV4, "" + TCP_PORT, "learned-tcp", "+", "udp", hosts.get(1).peerV4, "" + UDP_PORT,
+                "learned-udp", "+", "ping", hosts.get(2).peerV4);
+    }
+
+    private static Result run(List<String> options, List<String> probes) {
+        List<String> args = new ArrayList<>(List.of("run", "--cgroup-parent", cgroups.root()));
+        args.addAll(options);
+        args.add("--");
+        args.addAll(Probe.command(probes.toArray(String[]::new)));
+        return Netfence.run(args.toArray(String[]::new));
+    }
+
+    @Test
+    void learnedRulesLetTheSameWorkRunWithZeroDenialsAndDenyANewDestination() throws IOException {
+        Path rules = dir.resolve("learned.rules");
+        List<String> expected = List.of("echo learned-tcp", "sent reply", "reply");
+
+        Result learned = run(List.of("--learn", "--out", rules.toString()), threeHosts());
+        assertEquals(expected, learned.stdoutLines(), learned.toString());
+        String text = Files.readString(rules);
+        assertTrue(text.contains("\ndeny any\n"), text);
+        assertTrue(text.contains("\nallow " + hosts.get(0).peerV4 + ":" + TCP_PORT + "/tcp "), text);
+        assertTrue(text.contains("\nallow " + hosts.get(1).peerV4 + ":" + UDP_PORT + "/udp "), text);
+        assertTrue(text.contains("\nallow " + hosts.get(2).peerV4 + "/icmp "), text);
+        assertTrue(text.contains("\ningress-allow " + hosts.get(0).peerV4 + ":32768-65535/tcp "), text);
+        assertTrue(text.contains("\ningress-allow " + hosts.get(1).peerV4 + ":32768-65535/udp "), text);
+        assertTrue(text.contains("\ningress-allow " + hosts.get(2).peerV4 + "/icmp "), text);
+        assertFalse(text.contains(hosts.get(3).peerV4), text);
+
+        Result enforced = run(List.of("--rules-file", rules.toString()), threeHosts());
+        assertEquals(expected, enforced.stdoutLines(), enforced + "\n" + text);
+        assertEquals("", enforced.stderr(), enforced + "\n" + text); // no denial summary: zero denials
+
+        List<String> withFourth = new ArrayList<>(threeHosts());
+        withFourth.addAll(List.of("+", "tcp", hosts.get(3).peerV4, "" + TCP_PORT, "not-learned"));
+        Result fourth = run(List.of("--rules-file", rules.toString()), withFourth);
+        assertEquals(List.of("echo learned-tcp", "sent reply", "reply", "error EPERM"), fourth.stdoutLines(), fourth.toString());
+        assertEquals(List.of("netfence: denied 1 time: " + hosts.get(3).peerV4 + ":" + TCP_PORT + "/tcp (connect)"),
+                fourth.stderrLines(), fourth.toString());
+    }
+
+    @Test
+    void learningUnderAuditedRulesBlocksNothingAndSaysWhatTheyWouldDeny() throws IOException {
+        Path rules = dir.resolve("audited.rules");
+        Result learned = run(List.of("--learn", "--out", rules.toString(), "--deny", hosts.get(1).peerV4), threeHosts());
+
+        assertEquals(List.of("echo learned-tcp", "sent reply", "reply"), learned.stdoutLines(), learned.toString());
+        assertTrue(learned.stderr().contains("audit: would have denied"), learned.toString());
+        assertTrue(Files.readString(rules).contains("\nallow " + hosts.get(1).peerV4 + ":" + UDP_PORT + "/udp "));
+    }
+}
