@@ -10,6 +10,7 @@ import io.netfence.vmtests.fixtures.KernelTest;
 import io.netfence.vmtests.fixtures.Netfence;
 import io.netfence.vmtests.fixtures.Probe;
 import io.netfence.vmtests.fixtures.Result;
+import io.netfence.vmtests.fixtures.TestAgent;
 import io.netfence.vmtests.fixtures.TestCgroups;
 import io.netfence.vmtests.fixtures.TestHost;
 import java.io.IOException;
@@ -88,6 +89,53 @@ class LearnKernelTest {
         assertEquals(List.of("echo learned-tcp", "sent reply", "reply", "error EPERM"), fourth.stdoutLines(), fourth.toString());
         assertEquals(List.of("netfence: denied 1 time: " + hosts.get(3).peerV4 + ":" + TCP_PORT + "/tcp (connect)"),
                 fourth.stderrLines(), fourth.toString());
+    }
+
+    /** Runs a TCP probe in the cgroup until the agent has confined it (127.0.0.2 denied), then the probes. */
+    private static List<String> probeOnceConfined(String cgroup, String... probes) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (!cgroups.run(cgroup, Probe.command("tcp", "127.0.0.2", "1")).stdout().contains("EPERM")) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(cgroup + " was not confined within 10 s");
+            }
+            io.netfence.vmtests.fixtures.Processes.sleep(20);
+        }
+        return cgroups.run(cgroup, Probe.command(probes)).stdoutLines();
+    }
+
+    @Test
+    void learningAGlobThroughTheAgentCoversCgroupsThatComeAndGoAndChangesNothingTheyMayDo() throws Exception {
+        Path out = dir.resolve("svc.rules");
+        try (TestAgent agent = TestAgent.create()) {
+            agent.writePolicy("svc.yaml", "policies:\n  - name: svc\n    target: " + cgroups.root() + "/svc-*\n"
+                    + "    egress: [deny 127.0.0.2]\n");
+            agent.start();
+            Process learn = new ProcessBuilder(Netfence.command("learn", "--target", cgroups.root() + "/svc-*", "--for", "30s",
+                    "--out", out.toString(), "--socket", agent.socket.toString())).redirectErrorStream(true).start();
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+            while (!agent.api().get("/v1/policies").body().contains("\"learn-")) {
+                assertTrue(System.nanoTime() < deadline && learn.isAlive(), "the learn policy was never applied");
+                io.netfence.vmtests.fixtures.Processes.sleep(50);
+            }
+
+            String first = cgroups.create("svc-1");
+            assertEquals(List.of("error ECONNREFUSED"), probeOnceConfined(first, "tcp", "127.0.0.3", "1"));
+            Files.delete(cgroups.directory(first));
+            String second = cgroups.create("svc-2");
+            assertEquals(List.of("error ECONNREFUSED", "error EPERM"),
+                    probeOnceConfined(second, "tcp", "127.0.0.4", "1", "+", "tcp", "127.0.0.2", "1"));
+            Files.delete(cgroups.directory(second));
+
+            assertTrue(learn.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "learn did not end");
+            String log = new String(learn.getInputStream().readAllBytes());
+            assertEquals(0, learn.exitValue(), log + agent.log());
+            String text = Files.readString(out);
+            assertTrue(text.contains("\nallow 127.0.0.3:1/tcp "), text);
+            assertTrue(text.contains("\nallow 127.0.0.4:1/tcp "), text);
+            assertTrue(text.contains("\n# allow 127.0.0.2:1/tcp "), text); // denied by the policy in force: not allowed
+            assertTrue(text.contains("denied by a policy in force"), text);
+            assertFalse(Netfence.run("policies", "--socket", agent.socket.toString()).stdout().contains("learn-"));
+        }
     }
 
     @Test
