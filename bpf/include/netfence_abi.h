@@ -25,10 +25,11 @@
 
 /*
  * Bump on any layout or meaning change below; it is part of the pin path
- * (/sys/fs/bpf/netfence/v2), so programs of another version are never fed maps they misread.
+ * (/sys/fs/bpf/netfence/v3), so programs of another version are never fed maps they misread.
  * v2: own-loopback verdicts and socket scopes, packet-socket policy, sock_create counters.
+ * v3: flow recording for learn mode (NF_POLICY_LEARN, nf_flows).
  */
-#define NF_ABI_VERSION 2
+#define NF_ABI_VERSION 3
 
 /* Return values of cgroup hooks. */
 enum nf_verdict {
@@ -296,5 +297,63 @@ _Static_assert(sizeof(struct nf_ratelimit_value) == 16, "nf_ratelimit_value is f
 _Static_assert(sizeof(struct nf_ruleset_info) == 16, "nf_ruleset_info is frozen in ABI v1");
 _Static_assert(sizeof(struct nf_meta) == 40, "nf_meta is frozen in ABI v1");
 _Static_assert(sizeof(struct nf_sk_scopes) == 16, "nf_sk_scopes is frozen in ABI v2");
+
+/*
+ * Flow recording (learn mode): a slot with NF_POLICY_LEARN makes its attachment record every
+ * distinct flow it judges in nf_flows (LRU hash), one entry per flow and no event per packet.
+ * It changes no verdict: "mode: learn" is NF_POLICY_AUDIT | NF_POLICY_LEARN.
+ */
+#define NF_POLICY_LEARN 16
+
+/*
+ * Ports from here up are taken as ephemeral (Linux's default ip_local_port_range starts at 32768,
+ * IANA's dynamic range at 49152): at every hook but connect, a TCP or UDP port in this range is
+ * recorded as the whole range (port 0, NF_FLOW_EPHEMERAL), so answers to the command's own
+ * connections and its answers to clients make one entry per peer, not one per connection.
+ */
+#define NF_FLOW_EPHEMERAL_MIN 32768
+
+/*
+ * Key of nf_flows.
+ *   scope      nf_cg_policy.scope of the attachment that recorded it
+ *   policy_id  the first learning slot's policy_id
+ *   addr, family, protocol  as in nf_flow; port: as in nf_flow (remote port on egress, local port
+ *              on ingress), 0 with NF_FLOW_EPHEMERAL
+ *   direction  enum nf_direction
+ *   flags      NF_FLOW_*
+ */
+struct nf_flow_key {
+	__u32 scope;
+	__u32 policy_id;
+	__u8 addr[16];
+	__u16 port;
+	__u8 family;
+	__u8 protocol;
+	__u8 direction;
+	__u8 flags;
+	__u8 pad[2];
+};
+#define NF_FLOW_EPHEMERAL 1	/* port stands for NF_FLOW_EPHEMERAL_MIN..65535 */
+#define NF_FLOW_OWN 2		/* loopback to a socket of the same confinement (own-loopback) */
+
+/*
+ * Value of nf_flows. Counts are atomic adds on a shared entry; first_ns and last_ns are
+ * bpf_ktime_get_ns() (CLOCK_MONOTONIC), last_ns written without ordering (close enough).
+ *   packets  packets at cgroup_skb hooks plus connect()/sendmsg() calls
+ *   bytes    bytes at cgroup_skb hooks
+ *   denied   of packets, those this attachment's enforcing slots denied
+ */
+struct nf_flow_value {
+	__u64 packets;
+	__u64 bytes;
+	__u64 first_ns;
+	__u64 last_ns;
+	__u64 denied;
+};
+
+#define NF_FLOWS_MAX 65536
+
+_Static_assert(sizeof(struct nf_flow_key) == 32, "nf_flow_key is frozen in ABI v3");
+_Static_assert(sizeof(struct nf_flow_value) == 40, "nf_flow_value is frozen in ABI v3");
 
 #endif /* __NETFENCE_ABI_H */

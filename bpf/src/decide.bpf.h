@@ -5,6 +5,7 @@
 
 #include <linux/in.h>
 #include "maps.bpf.h"
+#include "learn.bpf.h"
 
 static __always_inline __u8 nf_proto_bit(__u8 protocol, __u8 family)
 {
@@ -198,6 +199,7 @@ static __always_inline int nf_judge(int direction, const struct nf_flow *flow, _
 		if (nf_decide(ruleset, flow, own) != NF_ALLOW)
 			nf_slot_denies(slot, &denied, &audited, &denying_policy);
 	}
+	nf_learn(policy, d, flow, bytes, own, denied);
 
 	if (!denied) {
 		if (is_packet) {

@@ -30,13 +30,15 @@ class PackageDependenciesTest {
             Map.entry("cgroup", Set.of("loader")),
             Map.entry("datapath.abi", Set.of("policy")),
             Map.entry("datapath", Set.of("datapath.abi", "policy", "cgroup", "host", "loader")),
+            Map.entry("learn", Set.of("datapath.abi", "policy")),
             Map.entry("http", Set.of()),
             Map.entry("api", Set.of("http")),
             Map.entry("daemon.events", Set.of("api", "datapath.abi", "loader", "policy")),
             Map.entry("daemon.metrics", Set.of("datapath", "datapath.abi", "http")),
             Map.entry("daemon", Set.of("api", "cgroup", "config", "daemon.events", "daemon.metrics", "datapath",
-                    "datapath.abi", "host", "policy")),
-            Map.entry("cli", Set.of("api", "cgroup", "config", "daemon", "datapath", "datapath.abi", "loader", "policy")));
+                    "datapath.abi", "host", "learn", "policy")),
+            Map.entry("cli", Set.of("api", "cgroup", "config", "daemon", "datapath", "datapath.abi", "learn", "loader",
+                    "policy")));
 
     @Test
     void everyPackageUsesOnlyWhatItMay() throws IOException {

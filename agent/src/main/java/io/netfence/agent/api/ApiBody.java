@@ -31,6 +31,19 @@ public sealed interface ApiBody {
     /** POST /v1/runs on the run socket: the answer to {@link RunRequest}; id names the run from now on. */
     record RunStarted(String id, String cgroup, List<String> inherited) implements ApiBody {}
 
+    /**
+     * GET /v1/flows/NAME: the flows a policy in learn mode recorded, over every cgroup it was on;
+     * capacity is how many flows the kernel keeps for all learning policies together.
+     */
+    record Flows(String policy, List<FlowView> flows, int capacity) implements ApiBody {}
+
+    /**
+     * One recorded flow. remote: the peer's address; protocol: its IP protocol number; ports:
+     * the remote port on egress, the local one on ingress (portFrom..portTo, 0..0 for none).
+     */
+    record FlowView(boolean ingress, String remote, int protocol, int portFrom, int portTo, boolean own, long packets,
+                    long bytes, long denied, Instant first, Instant last) {}
+
     /** DELETE /v1/runs/ID: what the run's policies denied, as run's summary shows it. */
     record RunFinished(long denials, List<String> recent, boolean audit) implements ApiBody {}
 }

@@ -24,6 +24,7 @@ import java.util.function.Supplier;
 final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final String POLICIES = "/v1/policies";
     private static final String EVENTS = "/v1/events";
+    private static final String FLOWS = "/v1/flows";
     private final ApiRoutes routes;
     private final ApiWorkers workers;
     private final Predicate<Channel> peerAllowed;
@@ -64,6 +65,9 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             String source = request.headers().get("X-Netfence-Source", "request");
             byte[] body = ByteBufUtil.getBytes(request.content());
             offload(ctx, () -> apply(source, body));
+        } else if (path.startsWith(FLOWS + "/") && method.equals(HttpMethod.GET)) {
+            String name = path.substring(FLOWS.length() + 1);
+            offload(ctx, () -> routes.flows(name));
         } else if (path.startsWith(POLICIES + "/") && method.equals(HttpMethod.DELETE)) {
             String name = path.substring(POLICIES.length() + 1);
             offload(ctx, () -> routes.delete(name));

@@ -16,4 +16,9 @@ public interface ApiRoutes {
     ApiResponse delete(String name);
 
     EventSource events();
+
+    /** @param policy as the client sent it, decoded: checked before use */
+    default ApiResponse flows(String policy) {
+        return ApiResponse.error(404, "this agent records no flows");
+    }
 }

@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
         synopsisSubcommandLabel = "COMMAND",
         subcommands = {RunCommand.class, AttachCommand.class, DetachCommand.class, ListCommand.class, AgentCommand.class,
             StatusCommand.class, PoliciesCommand.class, ApplyCommand.class, DeleteCommand.class, WaitCommand.class,
-            EventsCommand.class},
+            EventsCommand.class, PolicyCommand.class, LearnCommand.class},
         footer = {"",
                 "RULE is PREFIX[:PORT[-PORT]][/PROTO]: 198.18.0.0/15, 198.18.0.2:443/tcp, [fd00::2]:53/udp,",
                 "10.0.0.0/8:1000-2000, or a keyword: any, localhost, link-local, multicast.",
@@ -26,6 +26,6 @@ public final class NetfenceCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command (run, attach, detach, list, wait, agent, status, policies, apply, delete or events)");
+        throw new ParameterException(spec.commandLine(), "missing command (run, attach, detach, list, wait, agent, status, policies, apply, delete, events, policy or learn)");
     }
 }

@@ -5,11 +5,16 @@ import io.netfence.agent.cgroup.CgroupFs;
 import io.netfence.agent.datapath.AttachmentRecord;
 import io.netfence.agent.datapath.CgroupCounters;
 import io.netfence.agent.datapath.DeniedFlow;
+import io.netfence.agent.datapath.FlowRecords;
+import io.netfence.agent.datapath.abi.CgroupPolicy;
+import io.netfence.agent.learn.ObservedFlow;
 import io.netfence.agent.datapath.KernelDatapath;
 import io.netfence.agent.policy.Policy;
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -44,6 +49,14 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     VerboseOption verbose;
 
+    @Option(names = "--learn", description = "Record every flow COMMAND has (blocking nothing; the rules given are "
+            + "audited) and write a policy that allows exactly them: run it with --rules-file for the same work with "
+            + "zero denials. See --out, --format, --aggregate.")
+    boolean learn;
+
+    @Mixin
+    LearnOptions learnOptions;
+
     @Option(names = "--cgroup-parent", paramLabel = "PATH",
             description = "Create the transient cgroup under PATH (relative to the cgroup2 mount); "
                     + "default: the cgroup netfence itself runs in, so an outer policy still applies.")
@@ -70,15 +83,18 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long self = ProcessHandle.current().pid();
         boolean privateNetwork = rules.wantsPrivateNetwork() && !keepPrivileges;
-        Policy policy = rules.toPolicy("run-" + self, privateNetwork);
+        Policy policy = learn ? LearnOptions.policy(rules, "run-" + self) : rules.toPolicy("run-" + self, privateNetwork);
+        if (!learn && (learnOptions.out != null || learnOptions.aggregate || learnOptions.format != LearnOptions.Format.RULES)) {
+            throw new UsageException("--out, --format and --aggregate go with --learn");
+        }
         String executable = resolve(command.get(0));
         if (executable == null) {
             System.err.println("netfence: " + command.get(0) + ": command not found");
             return ExitCodes.NOT_FOUND;
         }
         if (!Preflight.isRoot()) {
-            if (user != null || keepPrivileges || cgroupParent != null) {
-                throw new UsageException("--user, --keep-privileges and --cgroup-parent need root");
+            if (user != null || keepPrivileges || cgroupParent != null || learn) {
+                throw new UsageException("--user, --keep-privileges, --cgroup-parent and --learn need root");
             }
             return UnprivilegedRun.run(UnprivilegedRun.socket(runSocketOption), policy, privateNetwork, executable, command, RunCommand::forwardSignals);
         }
@@ -89,14 +105,39 @@ public final class RunCommand implements Callable<Integer> {
         datapath.collectGarbage();
         Cgroup cgroup = cgroups.create((parent.endsWith("/") ? parent : parent + "/") + "netfence-run-" + self);
         int exitCode;
+        int scope = CgroupPolicy.scopeOf(cgroup.id());
+        List<FlowRecords.Recorded> learned = List.of();
         try {
             datapath.attach(cgroup, policy, AttachmentRecord.Kind.RUN, self);
             exitCode = runInside(cgroup, executable, privateNetwork);
             report(datapath.counters().of(cgroup.id()), policy.audit());
+            if (learn) {
+                learned = datapath.flows().read(k -> k.scope() == scope); // before detaching, which may unpin the map
+            }
         } finally {
             datapath.detachAndRemove(cgroup);
+            if (learn) {
+                datapath.flows().forget(k -> k.scope() == scope);
+            }
+        }
+        if (learn) {
+            writeLearned(learned);
         }
         return exitCode;
+    }
+
+    private void writeLearned(List<FlowRecords.Recorded> learned) throws IOException {
+        Instant nowWall = Instant.now();
+        long nowNanos = System.nanoTime(); // CLOCK_MONOTONIC, the clock of the kernel's records
+        List<ObservedFlow> flows = learned.stream().map(r -> ObservedFlow.of(r.key(), r.value(), nowWall, nowNanos)).toList();
+        String name = Path.of(command.get(0)).getFileName().toString().toLowerCase(java.util.Locale.ROOT)
+                .replaceAll("[^a-z0-9._-]", "-");
+        List<String> header = List.of("learned by: netfence run --learn -- " + String.join(" ", command),
+                "on " + nowWall.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ": " + flows.size() + " flows recorded");
+        learnOptions.write(header, "learned-" + name, name + ".service", flows);
+        if (learnOptions.out != null) {
+            System.err.println("netfence: learned " + flows.size() + " flows; wrote " + learnOptions.out);
+        }
     }
 
     private int runInside(Cgroup cgroup, String executable, boolean privateNetwork) throws Exception {

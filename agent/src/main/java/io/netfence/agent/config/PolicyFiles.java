@@ -30,7 +30,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * policies:
  *   - name: payments                  # [a-z0-9][a-z0-9._-]*, unique across all files
  *     target: payments.service        # a unit, a cgroup path, or a glob over cgroup paths
- *     mode: enforce                   # or audit (default enforce)
+ *     mode: enforce                   # or audit, or learn (audit + record every flow; default enforce)
  *     egress:  [deny any, allow 198.18.0.0/15:443/tcp]
  *     ingress: [allow 198.18.0.0/15:22/tcp]
  * </pre>
@@ -107,6 +107,23 @@ public final class PolicyFiles {
             throw new PolicyFileException(refusals.size() <= MAX_ERRORS ? refusals : capped(refusals));
         }
         return texts;
+    }
+
+    /**
+     * One policy file checked as the agent checks it (size, UTF-8, YAML, rules, names), without
+     * the other files: what {@code netfence policy check} runs.
+     */
+    public static List<PolicySpec> loadFile(Path file) throws PolicyFileException, IOException {
+        long size = Files.size(file);
+        if (size > PolicyLimits.MAX_FILE_BYTES) {
+            throw new PolicyFileException(List.of(file + ": " + size + " bytes; the limit is " + PolicyLimits.MAX_FILE_BYTES
+                    + " bytes per policy file"));
+        }
+        PolicyText.Text text = PolicyText.decode(file.toString(), readAtMost(file, PolicyLimits.MAX_FILE_BYTES + 1));
+        if (!text.ok()) {
+            throw new PolicyFileException(List.of(text.refusal()));
+        }
+        return parse(Map.of(file.toString(), text.text()));
     }
 
     /** A file that grows while it is read is still read only to the limit (and then refused for its size). */
@@ -207,23 +224,25 @@ public final class PolicyFiles {
                     }
                 });
         boolean audit = false;
+        boolean learn = false;
         if (e.containsKey("mode")) {
             Optional<String> mode = yaml.scalar(e.get("mode"), "'mode'");
-            if (mode.isPresent() && !mode.get().equals("enforce") && !mode.get().equals("audit")) {
-                yaml.error(e.get("mode"), "unknown mode '" + mode.get() + "' (expected enforce or audit)");
+            if (mode.isPresent() && !List.of("enforce", "audit", "learn").contains(mode.get())) {
+                yaml.error(e.get("mode"), "unknown mode '" + mode.get() + "' (expected enforce, audit or learn)");
             }
-            audit = mode.map("audit"::equals).orElse(false);
+            learn = mode.map("learn"::equals).orElse(false);
+            audit = learn || mode.map("audit"::equals).orElse(false);
         }
         PacketSockets[] packetSockets = {PacketSockets.BY_DEFAULT};
         List<Rule> egress = rules(yaml, e.get("egress"), "egress", packetSockets, budget);
         List<Rule> ingress = rules(yaml, e.get("ingress"), "ingress", null, budget);
-        if (!e.containsKey("egress") && !e.containsKey("ingress")) {
+        if (!e.containsKey("egress") && !e.containsKey("ingress") && !learn) {
             yaml.error(node, "the policy has neither 'egress' nor 'ingress' rules");
         }
         if (yaml.errors().size() > errorsBefore || name.isEmpty() || target.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new PolicySpec(new Policy(name.get(), egress, ingress, audit, packetSockets[0]), target.get(),
+        return Optional.of(new PolicySpec(new Policy(name.get(), egress, ingress, audit, packetSockets[0], learn), target.get(),
                 yaml.where(e.get("name")).replaceFirst(": $", "")));
     }
 

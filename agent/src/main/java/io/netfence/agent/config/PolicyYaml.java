@@ -14,7 +14,7 @@ public final class PolicyYaml {
         out.append("policies:\n");
         out.append("  - name: ").append(quote(spec.name())).append('\n');
         out.append("    target: ").append(quote(spec.target().text())).append('\n');
-        out.append("    mode: ").append(spec.policy().audit() ? "audit" : "enforce").append('\n');
+        out.append("    mode: ").append(spec.policy().learn() ? "learn" : spec.policy().audit() ? "audit" : "enforce").append('\n');
         rules(out, "egress", RuleTexts.egress(spec.policy()));
         rules(out, "ingress", RuleSyntax.texts(spec.policy().ingress()));
         return out.toString();

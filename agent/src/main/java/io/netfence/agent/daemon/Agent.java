@@ -13,10 +13,14 @@ import io.netfence.agent.daemon.metrics.NetfenceMetrics;
 import io.netfence.agent.datapath.KernelDatapath;
 import io.netfence.agent.datapath.PacketSocketPolicing;
 import io.netfence.agent.host.AgentPidFile;
+import io.netfence.agent.learn.ObservedFlow;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -51,6 +55,7 @@ public final class Agent implements AutoCloseable, AgentControl {
     private final java.util.concurrent.atomic.AtomicLong reloadsOk = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong reloadsRejected = new java.util.concurrent.atomic.AtomicLong();
     private volatile Map<Integer, String> policyNames = Map.of();
+    private boolean everLearned; // on the agent's thread only
 
     private Agent(AgentConfig config, KernelDatapath datapath, CgroupFs cgroups) {
         this.config = config;
@@ -164,9 +169,51 @@ public final class Agent implements AutoCloseable, AgentControl {
             return;
         }
         policyNames = reconciler.policyNamesById();
+        forgetFlowsOfPoliciesNotLearning(specs);
         lastReload = new ReloadResult(Instant.now(), true, List.of());
         reloadsOk.incrementAndGet();
         Log.info("Applied " + specs.size() + " policies: " + reconciler.matched());
+    }
+
+    /**
+     * A learn policy's records go with it (and with an earlier agent's policies of the same ids).
+     * Agents that never had a learn policy skip the scan. Run records carry random ruleset ids,
+     * far above the agent's small ones.
+     */
+    private void forgetFlowsOfPoliciesNotLearning(List<PolicySpec> specs) {
+        Set<Integer> learning = new HashSet<>();
+        policyNames.forEach((id, name) -> specs.stream().filter(s -> s.name().equals(name) && s.policy().learn())
+                .findAny().ifPresent(s -> learning.add(id)));
+        everLearned |= !learning.isEmpty();
+        if (!everLearned) {
+            return;
+        }
+        int highest = policyNames.keySet().stream().mapToInt(Integer::intValue).max().orElse(0);
+        try {
+            datapath.flows().forget(k -> k.policyId() > 0 && k.policyId() <= highest && !learning.contains(k.policyId()));
+        } catch (IOException | RuntimeException e) {
+            Log.error("Cannot forget the flows of policies no longer learning: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public Optional<List<ObservedFlow>> flows(String policy) throws IOException {
+        return call(() -> {
+            Optional<Integer> id = policyNames.entrySet().stream().filter(e -> e.getValue().equals(policy))
+                    .map(Map.Entry::getKey).findAny();
+            if (id.isEmpty() || reconciler.specs().stream().noneMatch(s -> s.name().equals(policy))) {
+                return Optional.<List<ObservedFlow>>empty();
+            }
+            Instant nowWall = Instant.now();
+            long nowNanos = System.nanoTime(); // CLOCK_MONOTONIC, the kernel's clock for the records
+            return Optional.of(ObservedFlow.merge(datapath.flows().read(k -> k.policyId() == id.get()).stream()
+                    .map(r -> ObservedFlow.of(r.key(), r.value(), nowWall, nowNanos)).toList()));
+        });
+    }
+
+    @Override
+    public int flowCapacity() throws IOException {
+        return datapath.flows().capacity();
     }
 
     private void rejected(List<String> errors) {

@@ -26,4 +26,14 @@ interface AgentControl {
     AgentStatus status() throws IOException;
 
     EventHub events();
+
+    /** The flows a policy in learn mode recorded, merged over its cgroups; empty for an unknown policy. */
+    default java.util.Optional<java.util.List<io.netfence.agent.learn.ObservedFlow>> flows(String policy) throws IOException {
+        return java.util.Optional.empty();
+    }
+
+    /** How many flows the kernel keeps for every learning policy together. */
+    default int flowCapacity() throws IOException {
+        return 0;
+    }
 }

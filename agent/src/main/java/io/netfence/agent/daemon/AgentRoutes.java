@@ -2,6 +2,8 @@ package io.netfence.agent.daemon;
 
 import io.netfence.agent.api.ApiBody.Applied;
 import io.netfence.agent.api.ApiBody.Deleted;
+import io.netfence.agent.api.ApiBody.Flows;
+import io.netfence.agent.learn.ObservedFlow;
 import io.netfence.agent.api.ApiBody.Health;
 import io.netfence.agent.api.ApiBody.PolicyList;
 import io.netfence.agent.api.ApiBody.PolicyView;
@@ -76,7 +78,7 @@ final class AgentRoutes implements ApiRoutes {
             return ApiResponse.error(500, e.getMessage());
         }
         List<PolicyView> policies = status.policies().stream().map(spec -> new PolicyView(spec.name(), spec.target().text(),
-                spec.policy().audit() ? "audit" : "enforce", spec.source(), RuleTexts.egress(spec.policy()), RuleSyntax.texts(spec.policy().ingress()),
+                spec.policy().learn() ? "learn" : spec.policy().audit() ? "audit" : "enforce", spec.source(), RuleTexts.egress(spec.policy()), RuleSyntax.texts(spec.policy().ingress()),
                 status.matched().getOrDefault(spec.name(), List.of()))).toList();
         return ApiResponse.ok(new PolicyList(policies, status.conflicts(), report(status.lastReload())));
     }
@@ -142,6 +144,23 @@ final class AgentRoutes implements ApiRoutes {
             return reload.ok() ? ApiResponse.ok(new Deleted(name)) : ApiResponse.error(400, reload.errors());
         } catch (PolicyFileException e) {
             return ApiResponse.error(409, e.errors());
+        } catch (IOException e) {
+            return ApiResponse.error(500, e.getMessage());
+        }
+    }
+
+    @Override
+    public ApiResponse flows(String name) {
+        Optional<String> invalid = PolicyNames.problem(name);
+        if (invalid.isPresent()) {
+            return ApiResponse.error(400, invalid.get());
+        }
+        try {
+            Optional<List<ObservedFlow>> flows = agent.flows(name);
+            if (flows.isEmpty()) {
+                return ApiResponse.error(404, "no policy named '" + name + "' is in force");
+            }
+            return ApiResponse.ok(new Flows(name, flows.get().stream().map(FlowViews::view).toList(), agent.flowCapacity()));
         } catch (IOException e) {
             return ApiResponse.error(500, e.getMessage());
         }

@@ -31,7 +31,7 @@ import java.util.TreeMap;
  */
 final class Reconciler {
     /** The slot of a cgroup that matches more policies than it can hold: it denies everything. */
-    private static final AppliedPolicy DENY_ALL = new AppliedPolicy("(deny-all)", 0, 0, 0, false, false);
+    private static final AppliedPolicy DENY_ALL = new AppliedPolicy("(deny-all)", 0, 0, 0, false, false, false);
 
     private final Datapath datapath;
     private final CgroupFs cgroups;

@@ -186,6 +186,10 @@ public final class KernelDatapath implements Datapath {
         return new Counters(pins, attachments);
     }
 
+    public FlowRecords flows() {
+        return new FlowRecords(pins);
+    }
+
     /**
      * For the running agent (its pid file names this process): loads the programs now and keeps
      * them open for every later operation, instead of reopening the pins each time.

@@ -33,7 +33,7 @@ final class PinnedState implements AutoCloseable {
     static final String OBJECT_RESOURCE = "/io/netfence/bpf/netfence.bpf.o";
     private static final List<String> MAPS = List.of(Abi.MAP_RULES, Abi.MAP_PORTLISTS, Abi.MAP_CG_POLICY,
             Abi.MAP_CG_STATS, Abi.MAP_RULESETS, Abi.MAP_META, Abi.MAP_EVENTS, Abi.MAP_RATELIMIT, Abi.MAP_COUNTERS,
-            Abi.MAP_SK_SCOPES);
+            Abi.MAP_SK_SCOPES, Abi.MAP_FLOWS);
 
     final Map<Hook, BpfProgram> programs;
     final BpfMap rules;
@@ -44,6 +44,7 @@ final class PinnedState implements AutoCloseable {
     final BpfMap meta;
     final BpfMap events;
     final BpfMap counters;
+    final BpfMap flows;
 
     private PinnedState(Map<Hook, BpfProgram> programs, Map<String, BpfMap> maps) {
         this.programs = programs;
@@ -55,6 +56,7 @@ final class PinnedState implements AutoCloseable {
         this.meta = maps.get(Abi.MAP_META);
         this.events = maps.get(Abi.MAP_EVENTS);
         this.counters = maps.get(Abi.MAP_COUNTERS);
+        this.flows = maps.get(Abi.MAP_FLOWS);
         maps.get(Abi.MAP_RATELIMIT).close(); // pinned with the rest; only the programs use them
         maps.get(Abi.MAP_SK_SCOPES).close();
     }
@@ -205,7 +207,7 @@ final class PinnedState implements AutoCloseable {
     @Override
     public void close() {
         programs.values().forEach(BpfProgram::close);
-        for (BpfMap map : List.of(rules, portLists, cgroupPolicy, cgroupStats, rulesets, meta, events, counters)) {
+        for (BpfMap map : List.of(rules, portLists, cgroupPolicy, cgroupStats, rulesets, meta, events, counters, flows)) {
             map.close();
         }
     }

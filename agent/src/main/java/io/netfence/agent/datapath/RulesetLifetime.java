@@ -51,7 +51,7 @@ final class RulesetLifetime {
         }
         Policy policy = compiled.policy();
         return new AppliedPolicy(policy.name(), policyId == 0 ? egress : policyId, egress, ingress, policy.audit(),
-                policy.allowsPacketSockets());
+                policy.allowsPacketSockets(), policy.learn());
     }
 
     /**

@@ -3,42 +3,10 @@ package io.netfence.agent.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Command-line parsing and its errors: none of this needs root or a kernel. */
-class MainTest {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream savedOut;
-    private PrintStream savedErr;
-
-    @BeforeEach
-    void capture() {
-        savedOut = System.out;
-        savedErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(savedOut);
-        System.setErr(savedErr);
-    }
-
-    private String stdout() {
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
-    private String stderr() {
-        return err.toString(StandardCharsets.UTF_8);
-    }
-
+class MainTest extends CapturedConsole {
     @Test
     void helpListsTheCommandsAndTheRuleSyntax() {
         assertEquals(0, Main.execute("--help"));
@@ -85,6 +53,6 @@ class MainTest {
     @Test
     void versionNamesTheAbi() {
         assertEquals(0, Main.execute("--version"));
-        assertTrue(stdout().contains("BPF ABI v2"), stdout());
+        assertTrue(stdout().contains("BPF ABI v" + io.netfence.agent.datapath.abi.Abi.VERSION), stdout());
     }
 }

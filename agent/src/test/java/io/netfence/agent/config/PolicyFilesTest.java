@@ -105,7 +105,7 @@ class PolicyFilesTest {
     void missingPartsAndBadValuesAreRefused() {
         List<String> e = errors("policies:\n  - target: x.service\n    mode: strict\n  - name: Bad Name\n    target: y.service\n    egress: deny any\n");
         assertTrue(e.contains("a.yaml:2:5: the policy has no 'name'"), e.toString());
-        assertTrue(e.contains("a.yaml:3:11: unknown mode 'strict' (expected enforce or audit)"), e.toString());
+        assertTrue(e.contains("a.yaml:3:11: unknown mode 'strict' (expected enforce, audit or learn)"), e.toString());
         assertTrue(e.contains("a.yaml:2:5: the policy has neither 'egress' nor 'ingress' rules"), e.toString());
         assertTrue(e.stream().anyMatch(l -> l.startsWith("a.yaml:4:11: policy name 'Bad Name' must be")), e.toString());
         assertTrue(e.contains("a.yaml:6:13: 'egress' must be a list"), e.toString());

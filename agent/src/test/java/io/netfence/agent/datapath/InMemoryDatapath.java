@@ -37,7 +37,7 @@ public final class InMemoryDatapath implements Datapath {
         rulesets.put(egress, owner);
         rulesets.put(ingress, owner);
         return new AppliedPolicy(policy.name(), policyId == 0 ? egress : policyId, egress, ingress, policy.audit(),
-                policy.allowsPacketSockets());
+                policy.allowsPacketSockets(), policy.learn());
     }
 
     @Override

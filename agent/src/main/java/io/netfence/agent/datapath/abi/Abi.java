@@ -2,7 +2,7 @@ package io.netfence.agent.datapath.abi;
 
 /** Constants of bpf/include/netfence_abi.h, by value (never by ordinal). */
 public final class Abi {
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
 
     public static final int DENY = 0;
     public static final int ALLOW = 1;
@@ -34,6 +34,11 @@ public final class Abi {
     public static final int POLICY_AUDIT = 1;
     public static final int POLICY_PACKET_SOCKETS = 2;
     public static final int SCOPE_DEPTH = 4;
+    public static final int POLICY_LEARN = 16;
+    public static final int FLOW_EPHEMERAL_MIN = 32768;
+    public static final int FLOW_EPHEMERAL = 1;
+    public static final int FLOW_OWN = 2;
+    public static final int FLOWS_MAX = 65536;
 
     /** Map names in the object, also the names of their pins. */
     public static final String MAP_RULES = "nf_rules";
@@ -46,6 +51,7 @@ public final class Abi {
     public static final String MAP_RATELIMIT = "nf_ratelimit";
     public static final String MAP_COUNTERS = "nf_counters";
     public static final String MAP_SK_SCOPES = "nf_sk_scopes";
+    public static final String MAP_FLOWS = "nf_flows";
 
     /** Indexes of nf_counters. */
     public static final int COUNTER_EVENTS_SENT = 0;

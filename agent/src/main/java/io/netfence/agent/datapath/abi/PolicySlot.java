@@ -21,4 +21,8 @@ public record PolicySlot(int egressRuleset, int ingressRuleset, int policyId, in
     public boolean audit() {
         return (flags & Abi.POLICY_AUDIT) != 0;
     }
+
+    public boolean learn() {
+        return (flags & Abi.POLICY_LEARN) != 0;
+    }
 }

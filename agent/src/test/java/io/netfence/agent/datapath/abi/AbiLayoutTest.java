@@ -97,6 +97,12 @@ class AbiLayoutTest {
         assertLayout("nf_ruleset_info", RulesetInfo.SIZE, "owner", RulesetInfo.OFFSET_OWNER,
                 "entries", RulesetInfo.OFFSET_ENTRIES, "portlists", RulesetInfo.OFFSET_PORTLISTS);
         assertLayout("nf_sk_scopes", 4 * Abi.SCOPE_DEPTH, "scope", 0);
+        assertLayout("nf_flow_key", FlowKey.SIZE, "scope", FlowKey.OFFSET_SCOPE, "policy_id", FlowKey.OFFSET_POLICY_ID,
+                "addr", FlowKey.OFFSET_ADDR, "port", FlowKey.OFFSET_PORT, "family", FlowKey.OFFSET_FAMILY,
+                "protocol", FlowKey.OFFSET_PROTOCOL, "direction", FlowKey.OFFSET_DIRECTION, "flags", FlowKey.OFFSET_FLAGS,
+                "pad", 30);
+        assertLayout("nf_flow_value", FlowValue.SIZE, "packets", FlowValue.OFFSET_PACKETS, "bytes", FlowValue.OFFSET_BYTES,
+                "first_ns", FlowValue.OFFSET_FIRST_NS, "last_ns", FlowValue.OFFSET_LAST_NS, "denied", FlowValue.OFFSET_DENIED);
         assertLayout("nf_meta", Meta.SIZE, "abi_version", Meta.OFFSET_ABI_VERSION, "pad", 4,
                 "object_sha256", Meta.OFFSET_OBJECT_SHA256);
     }

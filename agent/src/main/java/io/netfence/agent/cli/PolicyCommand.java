@@ -1,0 +1,18 @@
+package io.netfence.agent.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(name = "policy", mixinStandardHelpOptions = true, description = "Check policies before they are applied.",
+        subcommands = {PolicyCheckCommand.class})
+public final class PolicyCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "missing command (check)");
+    }
+}

@@ -1,0 +1,22 @@
+package io.netfence.agent.daemon;
+
+import io.netfence.agent.api.ApiBody.FlowView;
+import io.netfence.agent.learn.ObservedFlow;
+import io.netfence.agent.policy.IpPrefix;
+import io.netfence.agent.policy.PortRange;
+
+/** Recorded flows on the control API's wire and back. */
+public final class FlowViews {
+    private FlowViews() {}
+
+    public static FlowView view(ObservedFlow f) {
+        return new FlowView(f.ingress(), f.remote().addressText(), f.protocol(), f.ports() == null ? 0 : f.ports().from(),
+                f.ports() == null ? 0 : f.ports().to(), f.own(), f.packets(), f.bytes(), f.denied(), f.first(), f.last());
+    }
+
+    public static ObservedFlow flow(FlowView v) {
+        return new ObservedFlow(v.ingress(), IpPrefix.parse(v.remote()), v.protocol(),
+                v.portFrom() == 0 ? null : new PortRange(v.portFrom(), v.portTo()), v.own(), v.packets(), v.bytes(), v.denied(),
+                v.first(), v.last());
+    }
+}
