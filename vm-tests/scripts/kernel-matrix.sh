@@ -9,6 +9,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 module=$(dirname "$here")
 root=$(dirname "$module")
 classes=${VM_TEST_CLASSES:-io.netfence.vmtests.RunCommandKernelTest io.netfence.vmtests.AttachCommandKernelTest}
+# the escape tests where what holds differs: 5.10 has no BPF LSM (run's dropped CAP_NET_RAW holds,
+# attach warns), 6.12 refuses packet sockets per cgroup; the CI budget does not fit them everywhere
+escape_series=${VM_ESCAPE_SERIES-5.10 6.12}
 parallel=${VM_PARALLEL:-2}
 launcher="$module/target/junit-platform-console-standalone.jar"
 if [ ! -f "$launcher" ]; then
@@ -16,8 +19,13 @@ if [ ! -f "$launcher" ]; then
       -DoutputDirectory="$module/target" -Dmdep.stripVersion=true >&2
 fi
 java=$(readlink -f "$(command -v java)")
-selects=()
-for c in $classes; do selects+=(--select-class "$c"); done
+# the classes one series runs: the common ones, plus the escape class where it is chosen
+selects_for() {
+  local c out=()
+  for c in $classes; do out+=(--select-class "$c"); done
+  case " $escape_series " in *" $1 "*) [ -z "${VM_TEST_CLASSES:-}" ] && out+=(--select-class io.netfence.vmtests.EscapeKernelTest) ;; esac
+  echo "${out[*]}"
+}
 
 # one kernel: boot, run the tests, write a summary row to OUT/row (and 0/1 to OUT/failed)
 run_kernel() {
@@ -27,7 +35,7 @@ run_kernel() {
   set +e
   VM_RO_DIR="$root" "$here/vm-run.sh" "$dir" "$out" 1800 -- /bin/sh -c "cd '$module' && '$java' -Dnetfence.jar='$root/agent/target/netfence.jar' \
       -jar '$launcher' execute --disable-banner --details=tree --class-path '$module/target/test-classes:$root/agent/target/netfence.jar' \
-      ${selects[*]} --reports-dir '$out/reports'" > "$out/runner.log" 2>&1
+      $(selects_for "$series") --reports-dir '$out/reports'" > "$out/runner.log" 2>&1
   status=$?
   set -e
   version=$(basename "$dir" | sed -E 's/^linux-(image|binary-unsigned)-//; s/-amd64(-unsigned)?$//')
@@ -57,7 +65,7 @@ done
 wait || true
 
 failed=0
-echo "kernel matrix (${classes// /, }):"
+echo "kernel matrix (${classes// /, }; EscapeKernelTest on ${escape_series:-none}):"
 for k in "${kernels[@]}"; do
   out="$module/target/vm/${k%% *}"
   cat "$out/row"
