@@ -27,6 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 JAR = ROOT / "agent/target/netfence.jar"
 JAVA = ["java", "-XX:+UseSerialGC", "-Xshare:auto", "-jar", str(JAR)]
+# the agent as bin/netfence and the unit start it: memory bounded by configuration
+AGENT = [str(ROOT / "bin/netfence"), "agent"]
 PID = os.getpid()
 NS = f"nfb-{PID}"
 HOST_IF, PEER_IF = f"nfbh{PID % 100000}", f"nfbp{PID % 100000}"
@@ -265,16 +267,26 @@ def run_startup(runs):
     return out
 
 
+def abi_version():
+    return re.search(r"BPF ABI v(\d+)", sh(*JAVA, "--version").stdout).group(1)
+
+
+PINS = Path("/sys/fs/bpf/netfence") / f"v{abi_version()}" if JAR.exists() else None
+
+
 def agent_figures(cgroups_count, flood_seconds):
     """Starts an agent: creation-to-enforcement latency, RSS idle and with many cgroups, the event path."""
     home = WORK / "agent"
     (home / "policies").mkdir(parents=True)
     port = 19400 + PID % 500
     (home / "netfence.yaml").write_text(f"policies_dir: policies\napi_policies_dir: api\nsocket: agent.sock\n"
-                                        f"metrics_listen: \"127.0.0.1:{port}\"\n")
+                                        f"metrics_listen: \"127.0.0.1:{port}\"\n"
+                                        f"unprivileged_run:\n  allow: everyone\n  socket: runs.sock\n  cgroup: /nfb-{PID}/runs\n")
+    os.chmod(WORK, 0o711)  # users reach the run socket
+    os.chmod(home, 0o711)
     (home / "policies/bench.yaml").write_text(f"policies:\n  - name: bench\n    target: /nfb-{PID}/svc-*\n"
                                               f"    egress: [deny 127.0.0.2]\n")
-    agent = subprocess.Popen(JAVA + ["agent", "-c", str(home / "netfence.yaml")], stderr=subprocess.DEVNULL)
+    agent = subprocess.Popen(AGENT + ["-c", str(home / "netfence.yaml")], stderr=subprocess.DEVNULL)
     created = []
     try:
         for _ in range(300):
@@ -284,13 +296,17 @@ def agent_figures(cgroups_count, flood_seconds):
         time.sleep(1)
         rss = lambda: int(re.search(r"VmRSS:\s+(\d+)", Path(f"/proc/{agent.pid}/status").read_text()).group(1)) / 1024
         figures = {"agent RSS idle (MiB)": rss()}
+        # a user without root: the same run through the agent's run socket, as nobody
+        figures["netfence run --no-network -- true, unprivileged via the agent (ms)"] = wall_ms(
+            ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + JAVA
+            + ["run", "--run-socket", str(home / "runs.sock"), "--no-network", "--", "true"], 10)
         latencies = []
         for i in range(cgroups_count):
             d = CG.parent / f"svc-{i}"
             start = time.monotonic()
             d.mkdir()
             created.append(d)
-            link = Path(f"/sys/fs/bpf/netfence/v1/cgroups/{os.stat(d).st_ino}/nf_skb_ingress")
+            link = PINS / "cgroups" / str(os.stat(d).st_ino) / "nf_skb_ingress"
             while not link.exists():
                 if time.monotonic() - start > 10:
                     raise RuntimeError(f"svc-{i} not enforced in 10 s")
@@ -323,7 +339,8 @@ def agent_figures(cgroups_count, flood_seconds):
                     break
                 except OSError:
                     time.sleep(0.01)
-        sh(*JAVA, "list", check=False)  # releases the removed cgroups' pins
+        # a state-changing command collects what removed cgroups left pinned
+        sh(*JAVA, "run", "--cgroup-parent", f"/nfb-{PID}", "--no-network", "--", "true", check=False)
 
 
 def jmh(quick):

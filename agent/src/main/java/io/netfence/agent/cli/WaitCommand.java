@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
                 + "processes start only once their cgroup is confined, and a unit the agent does not confine fails to start.",
                 "", "  # /etc/systemd/system/payments.service.d/netfence.conf",
                 "  [Service]",
-                "  ExecStartPre=/usr/local/bin/netfence wait --timeout 30"})
+                "  ExecStartPre=/usr/bin/netfence wait --timeout 30"})
 public final class WaitCommand implements Callable<Integer> {
     private static final long POLL_MILLIS = 5;
 

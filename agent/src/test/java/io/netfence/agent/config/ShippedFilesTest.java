@@ -34,9 +34,11 @@ class ShippedFilesTest {
     void launcherAndUnitBoundTheAgentsMemoryAlike() throws Exception {
         String bounds = "-Xms16m -Xmx256m -XX:+UseSerialGC -XX:MaxMetaspaceSize=64m -XX:MaxDirectMemorySize=96m -XX:+ExitOnOutOfMemoryError -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -Dio.netty.allocator.type=unpooled";
         String unit = Files.readString(ROOT.resolve("dist/netfence.service"));
-        String launcher = Files.readString(ROOT.resolve("bin/netfence")).replaceAll("\\\\\n\\s*", "");
-        assertTrue(unit.contains("ExecStart=/usr/bin/java " + bounds + " "), unit);
-        assertTrue(launcher.contains("exec java " + bounds + " "), launcher);
+        for (String launcherFile : new String[] {"bin/netfence", "dist/deb/netfence"}) {
+            String launcher = Files.readString(ROOT.resolve(launcherFile)).replaceAll("\\\\\n\\s*", "");
+            assertTrue(launcher.contains("exec java " + bounds + " "), launcherFile + ":\n" + launcher);
+        }
+        assertTrue(unit.contains("ExecStart=/usr/bin/netfence agent "), "the unit starts the agent through the launcher: " + unit);
         assertTrue(unit.contains("MemoryMax=1G"), "the unit's ceiling stays far above the heap");
     }
 }
