@@ -88,6 +88,18 @@ def checksum(data):
     return ~total & 0xFFFF
 
 
+def first_received(s, size, wanted, seconds=2):
+    """Whether a datagram that 'wanted' accepts arrives on s within the time."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        ready, _, _ = select.select([s], [], [], deadline - time.time())
+        if not ready:
+            return False
+        if wanted(s.recv(size)):
+            return True
+    return False
+
+
 def ping(address):
     """A ping socket (SOCK_DGRAM): no privilege needed where net.ipv4.ping_group_range allows."""
     v6 = ":" in address
@@ -97,14 +109,7 @@ def ping(address):
         s.sendto(struct.pack("!BBHHH", 128 if v6 else 8, 0, 0, 0, 1) + b"netfence", (address, 0))
     except OSError as e:
         return errname(e)
-    deadline = time.time() + 2
-    while time.time() < deadline:
-        ready, _, _ = select.select([s], [], [], deadline - time.time())
-        if not ready:
-            break
-        if s.recv(4096)[0] == (129 if v6 else 0):
-            return "reply"
-    return "noreply"
+    return "reply" if first_received(s, 4096, lambda data: data[0] == (129 if v6 else 0)) else "noreply"
 
 
 def udp6chain(source, destination, port, headers, text):
@@ -160,18 +165,13 @@ def packet(interface, source_mac, destination_mac, source, destination):
         s.send(mac(destination_mac) + mac(source_mac) + b"\x08\x00" + ip + icmp)
     except OSError as e:
         return errname(e)
-    deadline = time.time() + 2
-    while time.time() < deadline:
-        ready, _, _ = select.select([s], [], [], deadline - time.time())
-        if not ready:
-            break
-        frame = s.recv(2048)
+    def echo_reply(frame):
         packet_ip = frame[14:]
-        if len(packet_ip) >= 28 and packet_ip[9] == 1 and packet_ip[12:16] == socket.inet_aton(destination):
-            reply = packet_ip[(packet_ip[0] & 0x0F) * 4:]
-            if reply[0] == 0 and struct.unpack("!H", reply[4:6])[0] == ident:
-                return "reply"
-    return "noreply"
+        if len(packet_ip) < 28 or packet_ip[9] != 1 or packet_ip[12:16] != socket.inet_aton(destination):
+            return False
+        reply = packet_ip[(packet_ip[0] & 0x0F) * 4:]
+        return reply[0] == 0 and struct.unpack("!H", reply[4:6])[0] == ident
+    return "reply" if first_received(s, 2048, echo_reply) else "noreply"
 
 
 def xdp():
