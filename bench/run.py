@@ -290,7 +290,7 @@ def agent_figures(cgroups_count, flood_seconds):
             start = time.monotonic()
             d.mkdir()
             created.append(d)
-            link = Path(f"/sys/fs/bpf/netfence/v1/cgroups/{os.stat(d).st_ino}/nf_skb_ingress")
+            link = Path(f"/sys/fs/bpf/netfence/v3/cgroups/{os.stat(d).st_ino}/nf_skb_ingress")
             while not link.exists():
                 if time.monotonic() - start > 10:
                     raise RuntimeError(f"svc-{i} not enforced in 10 s")

@@ -271,12 +271,12 @@ class AgentKernelTest {
 
         io.netfence.vmtests.fixtures.Residue.removeCgroup(cgroups.directory(cgroup));
 
-        eventually("its pins are released", () -> !Files.exists(Path.of("/sys/fs/bpf/netfence/v2/cgroups/" + id)));
+        eventually("its pins are released", () -> !Files.exists(Path.of("/sys/fs/bpf/netfence/v3/cgroups/" + id)));
         eventually("its record is released", () -> !Files.exists(Path.of("/run/netfence/cgroups/" + id + ".properties")));
     }
 
     private boolean enforced(String cgroup) {
-        Path pins = Path.of("/sys/fs/bpf/netfence/v2/cgroups/" + cgroupId(cgroup));
+        Path pins = Path.of("/sys/fs/bpf/netfence/v3/cgroups/" + cgroupId(cgroup));
         return Files.exists(pins.resolve("nf_skb_ingress"));
     }
 

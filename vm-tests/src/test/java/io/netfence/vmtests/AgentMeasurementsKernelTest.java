@@ -38,7 +38,7 @@ class AgentMeasurementsKernelTest {
                 long start = System.nanoTime();
                 Files.createDirectory(directory);
                 long id = ((Number) Files.getAttribute(directory, "unix:ino")).longValue();
-                Path lastLink = Path.of("/sys/fs/bpf/netfence/v2/cgroups/" + id + "/nf_skb_ingress");
+                Path lastLink = Path.of("/sys/fs/bpf/netfence/v3/cgroups/" + id + "/nf_skb_ingress");
                 long deadline = start + 10_000_000_000L;
                 while (!Files.exists(lastLink)) {
                     if (System.nanoTime() > deadline) {

@@ -190,7 +190,7 @@ class EscapeKernelTest {
         Netfence.ok("attach", "--cgroup", cgroup, "--deny", "any");
         try {
             String link = Processes.check("bpftool", "link", "show", "pinned",
-                    "/sys/fs/bpf/netfence/v2/cgroups/" + cgroupId(cgroup) + "/nf_connect4").split(":", 2)[0].strip();
+                    "/sys/fs/bpf/netfence/v3/cgroups/" + cgroupId(cgroup) + "/nf_connect4").split(":", 2)[0].strip();
             assertEquals("got", line(UNCONFINED, "bpf-link", link), "control: root gets the link (the first step of detaching it)");
             assertEquals("error EPERM", line(RUN_AS_ROOT, "bpf-link", link));
             assertEquals("error EPERM", line(RUN_AS_USER, "bpf-link", link));

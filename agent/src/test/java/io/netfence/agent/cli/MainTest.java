@@ -78,6 +78,6 @@ class MainTest {
     @Test
     void versionNamesTheAbi() {
         assertEquals(0, Main.execute("--version"));
-        assertTrue(stdout().contains("BPF ABI v2"), stdout());
+        assertTrue(stdout().contains("BPF ABI v" + io.netfence.agent.datapath.abi.Abi.VERSION), stdout());
     }
 }

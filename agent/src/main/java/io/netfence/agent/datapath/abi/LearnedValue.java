@@ -1,0 +1,27 @@
+package io.netfence.agent.datapath.abi;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Mirror of {@code struct nf_learned_value}.
+ *
+ * @param expiresNanos CLOCK_MONOTONIC, as {@link System#nanoTime()} reads it on Linux
+ * @param verdict      {@link Abi#ALLOW}, {@link Abi#DENY} or {@link Abi#LEARNED_NO_VERDICT}
+ */
+public record LearnedValue(long expiresNanos, int portList, int verdict) {
+    public static final int SIZE = 16;
+    public static final int OFFSET_EXPIRES_NS = 0;
+    public static final int OFFSET_PORTLIST = 8;
+    public static final int OFFSET_VERDICT = 12;
+
+    public byte[] encode() {
+        return ByteBuffer.allocate(SIZE).order(ByteOrder.nativeOrder())
+                .putLong(expiresNanos).putInt(portList).put((byte) verdict).put(new byte[3]).array();
+    }
+
+    public static LearnedValue decode(byte[] value) {
+        ByteBuffer b = ByteBuffer.wrap(value).order(ByteOrder.nativeOrder());
+        return new LearnedValue(b.getLong(), b.getInt(), Byte.toUnsignedInt(b.get()));
+    }
+}
