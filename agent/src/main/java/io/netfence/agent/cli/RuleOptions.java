@@ -1,5 +1,6 @@
 package io.netfence.agent.cli;
 
+import io.netfence.agent.policy.NameRule;
 import io.netfence.agent.policy.PacketSockets;
 import io.netfence.agent.policy.Policy;
 import io.netfence.agent.policy.Rule;
@@ -59,16 +60,16 @@ public final class RuleOptions {
      * @throws UsageException naming the option or file line and what is wrong
      */
     public Policy toPolicy(String name, boolean inPrivateNetwork) {
-        List<Rule> egress = new ArrayList<>();
-        List<Rule> ingress = new ArrayList<>();
+        Rules egress = new Rules();
+        Rules ingress = new Rules();
         PacketSockets[] packetSockets = {PacketSockets.BY_DEFAULT};
         if (noNetwork) {
             // in a network namespace of its own, localhost is the command's own; in the host's, it is not
             String loopback = inPrivateNetwork ? "localhost" : RuleSyntax.OWN_LOOPBACK;
-            egress.addAll(RuleSyntax.parse(Verdict.DENY, "any"));
-            egress.addAll(RuleSyntax.parse(Verdict.ALLOW, loopback));
-            ingress.addAll(RuleSyntax.parse(Verdict.DENY, "any"));
-            ingress.addAll(RuleSyntax.parse(Verdict.ALLOW, loopback));
+            egress.prefixes.addAll(RuleSyntax.parse(Verdict.DENY, "any"));
+            egress.prefixes.addAll(RuleSyntax.parse(Verdict.ALLOW, loopback));
+            ingress.prefixes.addAll(RuleSyntax.parse(Verdict.DENY, "any"));
+            ingress.prefixes.addAll(RuleSyntax.parse(Verdict.ALLOW, loopback));
         }
         add(egress, packetSockets, Verdict.ALLOW, "--allow", allow);
         add(egress, packetSockets, Verdict.DENY, "--deny", deny);
@@ -84,7 +85,17 @@ public final class RuleOptions {
             throw new UsageException("no rules given: use --allow, --deny, --ingress-allow, --ingress-deny, "
                     + "--no-network or --rules-file");
         }
-        return new Policy(name, egress, ingress, audit, packetSockets[0]);
+        return new Policy(name, egress.prefixes, ingress.prefixes, audit, packetSockets[0], egress.names, ingress.names);
+    }
+
+    /** One direction's rules of both kinds, as they are read. */
+    private static final class Rules {
+        final List<Rule> prefixes = new ArrayList<>();
+        final List<NameRule> names = new ArrayList<>();
+
+        boolean isEmpty() {
+            return prefixes.isEmpty() && names.isEmpty();
+        }
     }
 
     /**
@@ -92,10 +103,15 @@ public final class RuleOptions {
      * --allow lets out: whatever egress may reach may answer (from any of its ports, to any of the
      * command's, since an answer arrives at an ephemeral port).
      */
-    private static void answersFromAllowedDestinations(List<Rule> egress, List<Rule> ingress) {
-        for (Rule rule : egress) {
+    private static void answersFromAllowedDestinations(Rules egress, Rules ingress) {
+        for (Rule rule : egress.prefixes) {
             if (rule.verdict() == Verdict.ALLOW) {
-                ingress.add(new Rule(Verdict.ALLOW, rule.prefix(), rule.protocol(), null));
+                ingress.prefixes.add(new Rule(Verdict.ALLOW, rule.prefix(), rule.protocol(), null));
+            }
+        }
+        for (NameRule rule : egress.names) {
+            if (rule.verdict() == Verdict.ALLOW) {
+                ingress.names.add(new NameRule(Verdict.ALLOW, rule.pattern(), rule.protocol(), null));
             }
         }
     }
@@ -104,7 +120,7 @@ public final class RuleOptions {
      * Adds one rule; {@code packetSockets} takes an egress packet-sockets rule, and is null where
      * none may stand.
      */
-    private static void addRule(List<Rule> into, PacketSockets[] packetSockets, Verdict verdict, String text) {
+    private static void addRule(Rules into, PacketSockets[] packetSockets, Verdict verdict, String text) {
         if (PacketSockets.isKeyword(text)) {
             if (packetSockets == null) {
                 throw new RuleSyntaxException(text, "'" + PacketSockets.KEYWORD + "' is an egress rule");
@@ -112,10 +128,10 @@ public final class RuleOptions {
             packetSockets[0] = PacketSockets.of(verdict);
             return;
         }
-        into.addAll(RuleSyntax.parse(verdict, text));
+        RuleSyntax.parseInto(verdict, text, into.prefixes, into.names);
     }
 
-    private static void add(List<Rule> into, PacketSockets[] packetSockets, Verdict verdict, String option, List<String> texts) {
+    private static void add(Rules into, PacketSockets[] packetSockets, Verdict verdict, String option, List<String> texts) {
         for (String text : texts) {
             try {
                 addRule(into, packetSockets, verdict, text);
@@ -125,7 +141,7 @@ public final class RuleOptions {
         }
     }
 
-    private void readRulesFile(List<Rule> egress, List<Rule> ingress, PacketSockets[] packetSockets) {
+    private void readRulesFile(Rules egress, Rules ingress, PacketSockets[] packetSockets) {
         List<String> lines;
         try {
             lines = Files.readAllLines(rulesFile);

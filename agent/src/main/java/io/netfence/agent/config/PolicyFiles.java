@@ -1,5 +1,6 @@
 package io.netfence.agent.config;
 
+import io.netfence.agent.policy.NameRule;
 import io.netfence.agent.policy.PacketSockets;
 import io.netfence.agent.policy.Policy;
 import io.netfence.agent.policy.Rule;
@@ -198,20 +199,23 @@ public final class PolicyFiles {
             audit = mode.map("audit"::equals).orElse(false);
         }
         PacketSockets[] packetSockets = {PacketSockets.BY_DEFAULT};
-        List<Rule> egress = rules(yaml, e.get("egress"), "egress", packetSockets);
-        List<Rule> ingress = rules(yaml, e.get("ingress"), "ingress", null);
+        List<NameRule> egressNames = new ArrayList<>();
+        List<NameRule> ingressNames = new ArrayList<>();
+        List<Rule> egress = rules(yaml, e.get("egress"), "egress", packetSockets, egressNames);
+        List<Rule> ingress = rules(yaml, e.get("ingress"), "ingress", null, ingressNames);
         if (!e.containsKey("egress") && !e.containsKey("ingress")) {
             yaml.error(node, "the policy has neither 'egress' nor 'ingress' rules");
         }
         if (yaml.errors().size() > errorsBefore || name.isEmpty() || target.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new PolicySpec(new Policy(name.get(), egress, ingress, audit, packetSockets[0]), target.get(),
+        return Optional.of(new PolicySpec(new Policy(name.get(), egress, ingress, audit, packetSockets[0], egressNames, ingressNames), target.get(),
                 yaml.where(e.get("name")).replaceFirst(": $", "")));
     }
 
     /** @param packetSockets where an egress list's packet-sockets rule goes; null where none may stand */
-    private static List<Rule> rules(YamlNodes yaml, Node node, String direction, PacketSockets[] packetSockets) {
+    private static List<Rule> rules(YamlNodes yaml, Node node, String direction, PacketSockets[] packetSockets,
+            List<NameRule> names) {
         List<Rule> rules = new ArrayList<>();
         if (node == null) {
             return rules;
@@ -233,7 +237,7 @@ public final class PolicyFiles {
                     return;
                 }
                 try {
-                    rules.addAll(RuleSyntax.parse(verdict.get(), action.get().rule()));
+                    RuleSyntax.parseInto(verdict.get(), action.get().rule(), rules, names);
                 } catch (RuleSyntaxException problem) {
                     yaml.error(item, problem.getMessage());
                 }
