@@ -31,12 +31,14 @@ class PackageDependenciesTest {
             Map.entry("datapath.abi", Set.of("policy")),
             Map.entry("datapath", Set.of("datapath.abi", "policy", "cgroup", "host", "loader")),
             Map.entry("http", Set.of()),
+            Map.entry("names", Set.of("datapath", "datapath.abi", "policy")),
             Map.entry("api", Set.of("http")),
             Map.entry("daemon.events", Set.of("api", "datapath.abi", "loader", "policy")),
             Map.entry("daemon.metrics", Set.of("datapath", "datapath.abi", "http")),
             Map.entry("daemon", Set.of("api", "cgroup", "config", "daemon.events", "daemon.metrics", "datapath",
                     "datapath.abi", "host", "policy")),
-            Map.entry("cli", Set.of("api", "cgroup", "config", "daemon", "datapath", "datapath.abi", "loader", "policy")));
+            Map.entry("cli", Set.of("api", "cgroup", "config", "daemon", "datapath", "datapath.abi", "loader", "names",
+                    "policy")));
 
     @Test
     void everyPackageUsesOnlyWhatItMay() throws IOException {

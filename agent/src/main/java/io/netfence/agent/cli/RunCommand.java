@@ -2,13 +2,16 @@ package io.netfence.agent.cli;
 
 import io.netfence.agent.cgroup.Cgroup;
 import io.netfence.agent.cgroup.CgroupFs;
+import io.netfence.agent.datapath.AppliedPolicy;
 import io.netfence.agent.datapath.AttachmentRecord;
 import io.netfence.agent.datapath.CgroupCounters;
 import io.netfence.agent.datapath.KernelDatapath;
+import io.netfence.agent.names.DnsLimits;
 import io.netfence.agent.policy.Policy;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -58,6 +61,11 @@ public final class RunCommand implements Callable<Integer> {
                     + "sandbox: COMMAND can leave the cgroup, open packet sockets or detach netfence's programs.")
     boolean keepPrivileges;
 
+    @Option(names = "--dns-grace", paramLabel = "SECONDS",
+            description = "With name rules: how long an address learned from a DNS answer outlives the answer's TTL "
+                    + "for new connections (default: ${DEFAULT-VALUE}).", defaultValue = "10")
+    int dnsGraceSeconds;
+
     @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The command and its arguments (after --).")
     List<String> command;
 
@@ -78,12 +86,16 @@ public final class RunCommand implements Callable<Integer> {
         datapath.collectGarbage();
         Cgroup cgroup = cgroups.create((parent.endsWith("/") ? parent : parent + "/") + "netfence-run-" + self);
         int exitCode;
-        try {
-            datapath.attach(cgroup, policy, AttachmentRecord.Kind.RUN, self);
-            exitCode = runInside(cgroup, executable, privateNetwork);
-            report(datapath.counters().of(cgroup.id()), policy.audit());
-        } finally {
-            datapath.detachAndRemove(cgroup);
+        try (NameService names = NameService.bindIf(policy, DnsLimits.DEFAULT.withGrace(Duration.ofSeconds(dnsGraceSeconds)))) {
+            try {
+                AppliedPolicy applied = datapath.attach(cgroup, policy, AttachmentRecord.Kind.RUN, self, names.port());
+                names.serve(datapath, cgroup, policy, applied);
+                exitCode = runInside(cgroup, executable, privateNetwork);
+                report(datapath.counters().of(cgroup.id()), policy.audit());
+                names.report();
+            } finally {
+                datapath.detachAndRemove(cgroup);
+            }
         }
         return exitCode;
     }

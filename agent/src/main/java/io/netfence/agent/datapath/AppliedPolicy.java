@@ -5,13 +5,26 @@ import io.netfence.agent.datapath.abi.PolicySlot;
 import java.util.List;
 import java.util.Set;
 
-/** A policy whose rulesets are in the kernel, ready to be pointed at by any number of cgroups. */
+/**
+ * A policy whose rulesets are in the kernel, ready to be pointed at by any number of cgroups,
+ * with the name rules the DNS proxy applies for it.
+ */
 public record AppliedPolicy(String name, int policyId, int egressRuleset, int ingressRuleset, boolean audit,
-                            boolean packetSockets) {
+                            boolean packetSockets, NameTable egressNames, NameTable ingressNames) {
+
+    public AppliedPolicy(String name, int policyId, int egressRuleset, int ingressRuleset, boolean audit, boolean packetSockets) {
+        this(name, policyId, egressRuleset, ingressRuleset, audit, packetSockets, NameTable.EMPTY, NameTable.EMPTY);
+    }
 
     public PolicySlot slot() {
         return new PolicySlot(egressRuleset, ingressRuleset, policyId,
-                (audit ? Abi.POLICY_AUDIT : 0) | (packetSockets ? Abi.POLICY_PACKET_SOCKETS : 0));
+                (audit ? Abi.POLICY_AUDIT : 0) | (packetSockets ? Abi.POLICY_PACKET_SOCKETS : 0)
+                        | (egressNames.isEmpty() ? 0 : Abi.POLICY_NAMES_EGRESS)
+                        | (ingressNames.isEmpty() ? 0 : Abi.POLICY_NAMES_INGRESS));
+    }
+
+    public boolean hasNames() {
+        return !egressNames.isEmpty() || !ingressNames.isEmpty();
     }
 
     public Set<Integer> rulesets() {

@@ -15,6 +15,11 @@ public record LearnedValue(long expiresNanos, int portList, int verdict) {
     public static final int OFFSET_PORTLIST = 8;
     public static final int OFFSET_VERDICT = 12;
 
+    /** @param fallback null: no verdict of its own, the address rules decide */
+    public static LearnedValue of(long expiresNanos, int portList, io.netfence.agent.policy.Verdict fallback) {
+        return new LearnedValue(expiresNanos, portList, fallback == null ? Abi.LEARNED_NO_VERDICT : Verdicts.abi(fallback));
+    }
+
     public byte[] encode() {
         return ByteBuffer.allocate(SIZE).order(ByteOrder.nativeOrder())
                 .putLong(expiresNanos).putInt(portList).put((byte) verdict).put(new byte[3]).array();
