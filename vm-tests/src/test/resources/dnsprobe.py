@@ -142,8 +142,11 @@ def dnshold(name, server, port, seconds):
 
 
 def dnsloop(count, name, server, port):
-    refused = failed = 0
+    refused = failed = done = 0
     for _ in range(int(count)):
+        if failed + refused >= 10:  # something is wrong: say so now rather than after N timeouts
+            break
+        done += 1
         result, addresses = lookup(name, server, "A")
         if addresses is None or not addresses:
             failed += 1
@@ -155,7 +158,7 @@ def dnsloop(count, name, server, port):
             refused += 1
         else:
             failed += 1
-    return "lookups %s refused %d failed %d" % (count, refused, failed)
+    return "lookups %d refused %d failed %d" % (done, refused, failed)
 
 
 PROBES = {"dns": dns, "dnsconnect": dnsconnect, "dnshold": dnshold, "dnsloop": dnsloop}
