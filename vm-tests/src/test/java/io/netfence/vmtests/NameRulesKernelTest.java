@@ -57,8 +57,13 @@ class NameRulesKernelTest {
         return confined.command(command, Duration.ofMinutes(5));
     }
 
+    /** As nobody: a guest whose init chroots (before main's switch_root) refuses run's user namespace. */
+    private static Confined confined() {
+        return Confined.under(cgroups.root()).flag("--user").flag("65534");
+    }
+
     private static Confined allowOnlyApi() {
-        return Confined.under(cgroups.root()).deny("any").allow(API + ":" + PORT + "/tcp");
+        return confined().deny("any").allow(API + ":" + PORT + "/tcp");
     }
 
     @Test
@@ -80,7 +85,7 @@ class NameRulesKernelTest {
     @Test
     void aDeniedNameFailsAtLookupAndIsReported() {
         Result underDenyAny = dns(allowOnlyApi(), "dns", TRACKER, resolver.address, "A");
-        Result denied = dns(Confined.under(cgroups.root()).deny(TRACKER), "dns", TRACKER, resolver.address, "A");
+        Result denied = dns(confined().deny(TRACKER), "dns", TRACKER, resolver.address, "A");
 
         assertEquals(List.of("rcode 5"), underDenyAny.stdoutLines(), underDenyAny.toString());
         assertEquals(List.of("rcode 5"), denied.stdoutLines(), denied.toString());
@@ -89,7 +94,7 @@ class NameRulesKernelTest {
 
     @Test
     void aLiteralAddressOfTheAllowedHostIsRefusedWithoutALookup() {
-        Result r = Confined.under(cgroups.root()).deny("any").allow(API + ":" + PORT + "/tcp")
+        Result r = confined().deny("any").allow(API + ":" + PORT + "/tcp")
                 .probe("tcp", host.peerV4, "" + PORT);
 
         assertEquals(List.of("error EPERM"), r.stdoutLines(), r.toString());
@@ -97,7 +102,7 @@ class NameRulesKernelTest {
 
     @Test
     void aCnameChainIsFollowed() {
-        Result r = dns(Confined.under(cgroups.root()).deny("any").allow(WWW), "dnsconnect", WWW, resolver.address, "A", "" + PORT);
+        Result r = dns(confined().deny("any").allow(WWW), "dnsconnect", WWW, resolver.address, "A", "" + PORT);
 
         assertEquals(List.of("ok"), r.stdoutLines(), r.toString());
     }
