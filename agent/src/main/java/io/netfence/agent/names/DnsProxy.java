@@ -45,6 +45,7 @@ public final class DnsProxy implements AutoCloseable {
     private static final int TCP_IDLE_SECONDS = 10;
     private static final int PROTO_TCP = 6;
     private static final int PROTO_UDP = 17;
+    private static final int BIND_ATTEMPTS = 8;
 
     private final EventLoopGroup group;
     private final Channel udp;
@@ -60,8 +61,24 @@ public final class DnsProxy implements AutoCloseable {
         this.workers = workers;
     }
 
-    /** Binds a free port for UDP and TCP; queries are dropped until {@link #serve}. */
+    /**
+     * Binds a free port for UDP and TCP; queries are dropped until {@link #serve}. The port the
+     * kernel gives the UDP socket may be taken for TCP (a connection in TIME_WAIT on it): then
+     * another is tried.
+     */
     public static DnsProxy bind(DnsLimits limits) throws IOException {
+        IOException last = null;
+        for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
+            try {
+                return bindOnce(limits);
+            } catch (IOException e) {
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    private static DnsProxy bindOnce(DnsLimits limits) throws IOException {
         EventLoopGroup group = new EpollEventLoopGroup(1);
         ThreadPoolExecutor workers = new ThreadPoolExecutor(limits.workers(), limits.workers(), 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(limits.maxInFlight()), r -> {
@@ -70,8 +87,9 @@ public final class DnsProxy implements AutoCloseable {
                     return t;
                 });
         DnsProxy[] self = new DnsProxy[1];
+        Channel udp = null;
         try {
-            Channel udp = new Bootstrap().group(group).channel(EpollDatagramChannel.class)
+            udp = new Bootstrap().group(group).channel(EpollDatagramChannel.class)
                     .option(EpollChannelOption.IP_RECVORIGDSTADDR, true)
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
@@ -82,6 +100,7 @@ public final class DnsProxy implements AutoCloseable {
                     }).bind(new InetSocketAddress("0.0.0.0", 0)).sync().channel();
             int port = ((InetSocketAddress) udp.localAddress()).getPort();
             Channel tcp = new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
+                    .option(ChannelOption.SO_REUSEADDR, true)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel channel) {
@@ -100,14 +119,20 @@ public final class DnsProxy implements AutoCloseable {
             return self[0];
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-            workers.shutdownNow();
+            release(group, workers, udp);
             throw new IOException("interrupted while binding the DNS proxy", e);
         } catch (Exception e) { // Netty rethrows the bind's IOException undeclared
-            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-            workers.shutdownNow();
+            release(group, workers, udp);
             throw new IOException("cannot bind the DNS proxy: " + e.getMessage(), e);
         }
+    }
+
+    private static void release(EventLoopGroup group, ThreadPoolExecutor workers, Channel udp) {
+        if (udp != null) {
+            udp.close();
+        }
+        group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+        workers.shutdownNow();
     }
 
     public int port() {
