@@ -25,11 +25,12 @@
 
 /*
  * Bump on any layout or meaning change below; it is part of the pin path
- * (/sys/fs/bpf/netfence/v3), so programs of another version are never fed maps they misread.
+ * (/sys/fs/bpf/netfence/v4), so programs of another version are never fed maps they misread.
  * v2: own-loopback verdicts and socket scopes, packet-socket policy, sock_create counters.
  * v3: flow recording for learn mode (NF_POLICY_LEARN, nf_flows).
+ * v4: learned addresses and DNS steering for name rules (nf_learned, nf_dns_steer, nf_cg_policy.dns_port, NF_POLICY_NAMES_*)
  */
-#define NF_ABI_VERSION 3
+#define NF_ABI_VERSION 4
 
 /* Return values of cgroup hooks. */
 enum nf_verdict {
@@ -146,6 +147,8 @@ struct nf_policy_slot {
 };
 #define NF_POLICY_AUDIT 1		/* count would-be denials, block nothing */
 #define NF_POLICY_PACKET_SOCKETS 2	/* AF_PACKET and AF_XDP sockets may be created */
+#define NF_POLICY_NAMES_EGRESS 4	/* egress has name rules: consult nf_learned before nf_rules */
+#define NF_POLICY_NAMES_INGRESS 8	/* the same for ingress */
 #define NF_RULESET_DENY_ALL 0
 
 #define NF_POLICY_SLOTS 4
@@ -157,12 +160,16 @@ struct nf_policy_slot {
  * policy the agent has not written yet has no slot in use, which denies everything: netfence
  * fails closed.
  *   slots  how many of slot[] are in use, 1..NF_POLICY_SLOTS; 0 denies everything
- *   scope  what sockets created under this attachment are tagged with (nf_sk_scopes); 0: none
+ *   scope     what sockets created under this attachment are tagged with (nf_sk_scopes); 0: none
+ *   dns_port  host order; the loopback port of the netfence DNS proxy that answers this
+ *             attachment's DNS queries when a slot has name rules; 0: queries are not steered
  */
 struct nf_cg_policy {
 	__u32 slots;
 	__u32 scope;	/* names this attachment among the live ones (the cgroup's inode number) */
 	struct nf_policy_slot slot[NF_POLICY_SLOTS];
+	__u32 dns_port;
+	__u32 pad;
 };
 
 /*
@@ -275,6 +282,63 @@ struct nf_sk_scopes {
 	__u32 scope[NF_SCOPE_DEPTH];
 };
 
+/*
+ * Name rules. An address the netfence DNS proxy learned from an answer to one attachment's query
+ * (key of nf_learned, LRU hash) counts as a host rule (/32, /128) of the name rule that allowed or
+ * denied the name, for that attachment (scope) and ruleset only. It is consulted before nf_rules
+ * only by slots with NF_POLICY_NAMES_*.
+ *   scope     nf_cg_policy.scope of the attachment whose process asked
+ *   ruleset   the slot's ruleset (one per policy and direction)
+ *   family    NF_FAMILY_IPV4 or NF_FAMILY_IPV6; addr network order, IPv4 in the first 4 bytes
+ */
+struct nf_learned_key {
+	__u32 scope;
+	__u32 ruleset;
+	__u32 family;
+	__u8 addr[16];
+};
+
+/*
+ * Value of nf_learned.
+ *   expires_ns  bpf_ktime_get_ns() (CLOCK_MONOTONIC) after which connect() and sendmsg() no longer
+ *               take the entry into account; packets of TCP and UDP flows still do (a connection
+ *               opened while the address was allowed keeps working), other packets do not
+ *   portlist    0 or a list in nf_portlists under the key's ruleset, walked first
+ *   verdict     NF_ALLOW, NF_DENY, or NF_LEARNED_NO_VERDICT: the name rule only has port rules,
+ *               so when none matches, nf_rules decides as if nothing had been learned
+ */
+struct nf_learned_value {
+	__u64 expires_ns;
+	__u32 portlist;
+	__u8 verdict;
+	__u8 pad[3];
+};
+#define NF_LEARNED_NO_VERDICT 3
+
+/*
+ * DNS steering: a query (TCP or UDP to port 53) of an attachment with name rules and a proxy is
+ * sent to 127.I.I.I:dns_port instead, I being a random 24-bit index of nf_dns_steer (LRU hash,
+ * key __u32) that remembers where it was going. The proxy reads I from the destination it was
+ * reached at; cgroup/recvmsg4 puts the original resolver back as the source of the answers.
+ *   addr, port, family  the original destination (port host order)
+ *   proxy_port          host order; the port it was steered to
+ *   scope               nf_cg_policy.scope of the attachment that steered it
+ *   pid, cgroup_id      the asking process, for events
+ */
+struct nf_dns_steer {
+	__u8 addr[16];
+	__u16 port;
+	__u8 family;
+	__u8 protocol;
+	__u16 proxy_port;
+	__u16 pad;
+	__u32 scope;
+	__u32 pid;
+	__u64 cgroup_id;
+};
+#define NF_DNS_PORT 53
+#define NF_STEER_INDEX_MASK 0xffffff
+
 /* Single entry of nf_meta: which build of the programs is pinned. */
 struct nf_meta {
 	__u32 abi_version;
@@ -288,7 +352,7 @@ _Static_assert(sizeof(struct nf_portlist_key) == 8, "nf_portlist_key is frozen i
 _Static_assert(sizeof(struct nf_port_rule) == 8, "nf_port_rule is frozen in ABI v1");
 _Static_assert(sizeof(struct nf_portlist) == 264, "nf_portlist is frozen in ABI v1");
 _Static_assert(sizeof(struct nf_policy_slot) == 16, "nf_policy_slot is frozen in ABI v1");
-_Static_assert(sizeof(struct nf_cg_policy) == 72, "nf_cg_policy is frozen in ABI v1");
+_Static_assert(sizeof(struct nf_cg_policy) == 80, "nf_cg_policy is frozen in ABI v4");
 _Static_assert(sizeof(struct nf_flow) == 24, "nf_flow is frozen in ABI v1");
 _Static_assert(sizeof(struct nf_cg_stats) == 232, "nf_cg_stats is frozen in ABI v2");
 _Static_assert(sizeof(struct nf_event) == 72, "nf_event is frozen in ABI v1");
@@ -355,5 +419,8 @@ struct nf_flow_value {
 
 _Static_assert(sizeof(struct nf_flow_key) == 32, "nf_flow_key is frozen in ABI v3");
 _Static_assert(sizeof(struct nf_flow_value) == 40, "nf_flow_value is frozen in ABI v3");
+_Static_assert(sizeof(struct nf_learned_key) == 28, "nf_learned_key is frozen in ABI v4");
+_Static_assert(sizeof(struct nf_learned_value) == 16, "nf_learned_value is frozen in ABI v4");
+_Static_assert(sizeof(struct nf_dns_steer) == 40, "nf_dns_steer is frozen in ABI v4");
 
 #endif /* __NETFENCE_ABI_H */

@@ -53,7 +53,46 @@ __noinline int nf_first_matching_port_rule(__u32 ruleset, __u32 index, __u32 pro
  * own: the peer socket of a loopback flow belongs to this attachment's confinement (see
  * nf_sk_scopes); it turns an own-loopback entry into an allow.
  */
-static __always_inline int nf_decide(__u32 ruleset, const struct nf_flow *flow, int own)
+/*
+ * connect() and sendmsg() start flows: they honour a learned address's expiry. Packets of TCP and
+ * UDP flows belong to a flow one of them allowed, so they do not (an open connection outlives the
+ * TTL); other packets (ICMP, raw sockets) start nothing else, so they do.
+ */
+static __always_inline int nf_learned_is_current(const struct nf_learned_value *learned, const struct nf_flow *flow)
+{
+	if (flow->hook == NF_HOOK_EGRESS || flow->hook == NF_HOOK_INGRESS)
+		if (flow->protocol == IPPROTO_TCP || flow->protocol == IPPROTO_UDP)
+			return 1;
+	return learned->expires_ns > bpf_ktime_get_ns();
+}
+
+/* An address learned from a name rule's answer: its verdict, -1 when it has none for this flow. */
+static __always_inline int nf_decide_learned(__u32 ruleset, __u32 scope, const struct nf_flow *flow)
+{
+	struct nf_learned_key key = { .scope = scope, .ruleset = ruleset, .family = flow->family };
+	struct nf_learned_value *learned;
+	int verdict;
+
+	__builtin_memcpy(key.addr, flow->addr, sizeof(key.addr));
+	learned = bpf_map_lookup_elem(&nf_learned, &key);
+	if (!learned || !nf_learned_is_current(learned, flow))
+		return -1;
+	if (learned->portlist) {
+		verdict = nf_first_matching_port_rule(ruleset, learned->portlist, nf_proto_bit(flow->protocol, flow->family),
+						      flow->port);
+		if (verdict >= 0)
+			return verdict;
+	}
+	if (learned->verdict == NF_LEARNED_NO_VERDICT)
+		return -1;
+	return learned->verdict == NF_ALLOW ? NF_ALLOW : NF_DENY;
+}
+
+/*
+ * names: the slot has name rules in this direction, so addresses learned for this attachment
+ * (scope) come first, as host rules; slots without pay nothing for them.
+ */
+static __always_inline int nf_decide(__u32 ruleset, const struct nf_flow *flow, int own, int names, __u32 scope)
 {
 	struct nf_rule_key key = {};
 	struct nf_rule_value *entry;
@@ -61,6 +100,11 @@ static __always_inline int nf_decide(__u32 ruleset, const struct nf_flow *flow, 
 
 	if (ruleset == NF_RULESET_DENY_ALL)
 		return NF_DENY;
+	if (names) {
+		verdict = nf_decide_learned(ruleset, scope, flow);
+		if (verdict >= 0)
+			return verdict;
+	}
 	key.prefixlen = NF_RULE_KEY_FIXED_BITS + (flow->family == NF_FAMILY_IPV4 ? 32 : 128);
 	key.ruleset = ruleset;
 	key.family = flow->family;
@@ -192,11 +236,13 @@ static __always_inline int nf_judge(int direction, const struct nf_flow *flow, _
 	for (i = 0; i < NF_POLICY_SLOTS; i++) {
 		const struct nf_policy_slot *slot = &policy->slot[i];
 		__u32 ruleset;
+		int names;
 
 		if (i >= slots)
 			break;
 		ruleset = direction == NF_DIR_EGRESS ? slot->egress_ruleset : slot->ingress_ruleset;
-		if (nf_decide(ruleset, flow, own) != NF_ALLOW)
+		names = slot->flags & (direction == NF_DIR_EGRESS ? NF_POLICY_NAMES_EGRESS : NF_POLICY_NAMES_INGRESS);
+		if (nf_decide(ruleset, flow, own, names, policy->scope) != NF_ALLOW)
 			nf_slot_denies(slot, &denied, &audited, &denying_policy);
 	}
 	nf_learn(policy, d, flow, bytes, own, denied);

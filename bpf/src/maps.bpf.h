@@ -40,6 +40,25 @@ struct {
 	__type(value, struct nf_sk_scopes);
 } nf_sk_scopes SEC(".maps");
 
+/*
+ * Addresses learned from DNS answers. LRU: a full map forgets the addresses least recently used,
+ * and the lookups of live flows keep theirs.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 262144);
+	__type(key, struct nf_learned_key);
+	__type(value, struct nf_learned_value);
+} nf_learned SEC(".maps");
+
+/* Where steered DNS queries were going, by the index in their 127.I.I.I destination. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, struct nf_dns_steer);
+} nf_dns_steer SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE);
 	__type(key, __u64);

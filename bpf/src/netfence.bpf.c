@@ -14,6 +14,7 @@
 #include <bpf/bpf_tracing.h>
 #include "decide.bpf.h"
 #include "own.bpf.h"
+#include "steer.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -51,6 +52,10 @@ static __always_inline int nf_sock_addr4(struct bpf_sock_addr *ctx, __u8 hook)
 	__builtin_memcpy(flow.addr, &ip4, 4);
 	flow.port = bpf_ntohs(ctx->user_port);
 	flow.protocol = ctx->protocol;
+	if (nf_steer4(ctx, &flow))
+		return NF_ALLOW;
+	if (nf_unsteer(&flow, flow.port, nf_scope(), NF_DIR_EGRESS))
+		return NF_ALLOW;
 	return nf_judge(NF_DIR_EGRESS, &flow, 0, bpf_get_current_cgroup_id(), 1, nf_sock_addr_peer_is_own(ctx, &flow));
 }
 
@@ -80,6 +85,27 @@ int nf_sendmsg4(struct bpf_sock_addr *ctx) { return nf_sock_addr4(ctx, NF_HOOK_S
 
 SEC("cgroup/sendmsg6")
 int nf_sendmsg6(struct bpf_sock_addr *ctx) { return nf_sock_addr6(ctx, NF_HOOK_SENDMSG); }
+
+/*
+ * The answer to a steered query comes from 127.I.I.I:proxy: the program sees the resolver it
+ * asked instead (resolvers check that the answer comes from the server they asked). Never denies.
+ */
+SEC("cgroup/recvmsg4")
+int nf_recvmsg4(struct bpf_sock_addr *ctx)
+{
+	struct nf_flow flow = { .family = NF_FAMILY_IPV4 };
+	struct nf_dns_steer *steer;
+	__u32 ip4 = ctx->user_ip4;
+
+	__builtin_memcpy(flow.addr, &ip4, 4);
+	steer = nf_steered(&flow, bpf_ntohs(ctx->user_port));
+	if (steer && steer->family == NF_FAMILY_IPV4) {
+		__builtin_memcpy(&ip4, steer->addr, 4);
+		ctx->user_ip4 = ip4;
+		ctx->user_port = bpf_htons(steer->port);
+	}
+	return NF_ALLOW;
+}
 
 /*
  * The destination port: on egress the remote service, on ingress the local one being reached.
@@ -194,6 +220,18 @@ static __always_inline int nf_refuse_unjudgeable(struct __sk_buff *skb, int dire
 	return NF_DENY;
 }
 
+/* A loopback packet of a steered DNS query (see nf_unsteer); the remote port is the source port on ingress. */
+static __always_inline int nf_skb_unsteer(struct __sk_buff *skb, int direction, struct nf_flow *flow, __u32 l4)
+{
+	__be16 ports[2];
+
+	if (flow->protocol != IPPROTO_TCP && flow->protocol != IPPROTO_UDP)
+		return 0;
+	if (bpf_skb_load_bytes(skb, l4, ports, sizeof(ports)))
+		return 0;
+	return nf_unsteer(flow, bpf_ntohs(direction == NF_DIR_EGRESS ? ports[1] : ports[0]), nf_scope(), direction);
+}
+
 static __always_inline int nf_skb(struct __sk_buff *skb, int direction)
 {
 	struct nf_flow flow = {};
@@ -209,6 +247,8 @@ static __always_inline int nf_skb(struct __sk_buff *skb, int direction)
 		return NF_ALLOW; /* not IP: nothing a policy speaks of */
 	if (parsed)
 		return nf_refuse_unjudgeable(skb, direction);
+	if (flow.family == NF_FAMILY_IPV4 && flow.addr[0] == 127 && nf_skb_unsteer(skb, direction, &flow, l4))
+		return NF_ALLOW;
 	return nf_judge(direction, &flow, skb->len, bpf_skb_cgroup_id(skb), 0, nf_skb_peer_is_own(skb, direction, &flow, l4));
 }
 

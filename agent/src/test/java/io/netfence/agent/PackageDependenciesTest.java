@@ -32,13 +32,14 @@ class PackageDependenciesTest {
             Map.entry("datapath", Set.of("datapath.abi", "policy", "cgroup", "host", "loader")),
             Map.entry("learn", Set.of("datapath.abi", "policy")),
             Map.entry("http", Set.of()),
+            Map.entry("names", Set.of("datapath", "datapath.abi", "policy")),
             Map.entry("api", Set.of("http")),
             Map.entry("daemon.events", Set.of("api", "datapath.abi", "loader", "policy")),
             Map.entry("daemon.metrics", Set.of("datapath", "datapath.abi", "http")),
             Map.entry("daemon", Set.of("api", "cgroup", "config", "daemon.events", "daemon.metrics", "datapath",
                     "datapath.abi", "host", "learn", "policy")),
             Map.entry("cli", Set.of("api", "cgroup", "config", "daemon", "datapath", "datapath.abi", "learn", "loader",
-                    "policy")));
+                    "names", "policy")));
 
     @Test
     void everyPackageUsesOnlyWhatItMay() throws IOException {

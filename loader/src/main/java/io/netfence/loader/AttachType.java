@@ -9,6 +9,7 @@ public enum AttachType {
     CGROUP_INET6_CONNECT(11),
     CGROUP_UDP4_SENDMSG(14),
     CGROUP_UDP6_SENDMSG(15),
+    CGROUP_UDP4_RECVMSG(19),
     LSM_CGROUP(43);
 
     private final int kernelValue;

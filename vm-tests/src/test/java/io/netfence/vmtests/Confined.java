@@ -45,11 +45,15 @@ final class Confined {
     }
 
     Result command(List<String> command) {
+        return command(command, io.netfence.vmtests.fixtures.Processes.DEFAULT_TIMEOUT);
+    }
+
+    Result command(List<String> command, java.time.Duration timeout) {
         List<String> args = new ArrayList<>(List.of("run", "--cgroup-parent", cgroupParent));
         args.addAll(rules);
         args.add("--");
         args.addAll(command);
-        return Netfence.run(args.toArray(String[]::new));
+        return Netfence.run(timeout, args.toArray(String[]::new));
     }
 
     static List<String> words(String... words) {

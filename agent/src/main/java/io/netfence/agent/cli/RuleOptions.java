@@ -3,6 +3,7 @@ package io.netfence.agent.cli;
 import io.netfence.agent.config.PolicyFileException;
 import io.netfence.agent.config.PolicyLimits;
 import io.netfence.agent.config.RulesFile;
+import io.netfence.agent.policy.NameRule;
 import io.netfence.agent.policy.PacketSockets;
 import io.netfence.agent.policy.Policy;
 import io.netfence.agent.policy.Rule;
@@ -59,16 +60,16 @@ public final class RuleOptions {
      */
     public Policy toPolicy(String name, boolean inPrivateNetwork) {
         checkOptions();
-        List<Rule> egress = new ArrayList<>();
-        List<Rule> ingress = new ArrayList<>();
+        Rules egress = new Rules();
+        Rules ingress = new Rules();
         PacketSockets[] packetSockets = {PacketSockets.BY_DEFAULT};
         if (noNetwork) {
             // in a network namespace of its own, localhost is the command's own; in the host's, it is not
             String loopback = inPrivateNetwork ? "localhost" : RuleSyntax.OWN_LOOPBACK;
-            egress.addAll(RuleSyntax.parse(Verdict.DENY, "any"));
-            egress.addAll(RuleSyntax.parse(Verdict.ALLOW, loopback));
-            ingress.addAll(RuleSyntax.parse(Verdict.DENY, "any"));
-            ingress.addAll(RuleSyntax.parse(Verdict.ALLOW, loopback));
+            egress.prefixes.addAll(RuleSyntax.parse(Verdict.DENY, "any"));
+            egress.prefixes.addAll(RuleSyntax.parse(Verdict.ALLOW, loopback));
+            ingress.prefixes.addAll(RuleSyntax.parse(Verdict.DENY, "any"));
+            ingress.prefixes.addAll(RuleSyntax.parse(Verdict.ALLOW, loopback));
         }
         add(egress, packetSockets, Verdict.ALLOW, "--allow", allow);
         add(egress, packetSockets, Verdict.DENY, "--deny", deny);
@@ -84,7 +85,17 @@ public final class RuleOptions {
             throw new UsageException("no rules given: use --allow, --deny, --ingress-allow, --ingress-deny, "
                     + "--no-network or --rules-file");
         }
-        return new Policy(name, egress, ingress, audit, packetSockets[0]);
+        return new Policy(name, egress.prefixes, ingress.prefixes, audit, packetSockets[0], egress.names, ingress.names);
+    }
+
+    /** One direction's rules of both kinds, as they are read. */
+    private static final class Rules {
+        final List<Rule> prefixes = new ArrayList<>();
+        final List<NameRule> names = new ArrayList<>();
+
+        boolean isEmpty() {
+            return prefixes.isEmpty() && names.isEmpty();
+        }
     }
 
     /**
@@ -92,25 +103,30 @@ public final class RuleOptions {
      * --allow lets out: whatever egress may reach may answer (from any of its ports, to any of the
      * command's, since an answer arrives at an ephemeral port).
      */
-    private static void answersFromAllowedDestinations(List<Rule> egress, List<Rule> ingress) {
-        for (Rule rule : egress) {
+    private static void answersFromAllowedDestinations(Rules egress, Rules ingress) {
+        for (Rule rule : egress.prefixes) {
             if (rule.verdict() == Verdict.ALLOW) {
-                ingress.add(new Rule(Verdict.ALLOW, rule.prefix(), rule.protocol(), null));
+                ingress.prefixes.add(new Rule(Verdict.ALLOW, rule.prefix(), rule.protocol(), null));
+            }
+        }
+        for (NameRule rule : egress.names) {
+            if (rule.verdict() == Verdict.ALLOW) {
+                ingress.names.add(new NameRule(Verdict.ALLOW, rule.pattern(), rule.protocol(), null));
             }
         }
     }
 
-    private static void add(List<Rule> into, PacketSockets[] packetSockets, Verdict verdict, String option, List<String> texts) {
+    private static void add(Rules into, PacketSockets[] packetSockets, Verdict verdict, String option, List<String> texts) {
         for (String text : texts) {
             try {
-                RuleLines.add(verdict, text, into, packetSockets);
+                RuleLines.add(verdict, text, into.prefixes, into.names, packetSockets);
             } catch (RuleSyntaxException e) {
                 throw new UsageException(option + ": " + e.getMessage());
             }
         }
     }
 
-    private void readRulesFile(List<Rule> egress, List<Rule> ingress, PacketSockets[] packetSockets) {
+    private void readRulesFile(Rules egress, Rules ingress, PacketSockets[] packetSockets) {
         RulesFile.Rules rules;
         try {
             rules = RulesFile.read(rulesFile);
@@ -119,8 +135,10 @@ public final class RuleOptions {
         } catch (IOException e) {
             throw new UsageException("--rules-file: cannot read " + rulesFile + ": " + e.getMessage());
         }
-        egress.addAll(rules.egress());
-        ingress.addAll(rules.ingress());
+        egress.prefixes.addAll(rules.egress());
+        egress.names.addAll(rules.egressNames());
+        ingress.prefixes.addAll(rules.ingress());
+        ingress.names.addAll(rules.ingressNames());
         if (rules.packetSocketsRule() != PacketSockets.BY_DEFAULT) {
             packetSockets[0] = rules.packetSocketsRule();
         }

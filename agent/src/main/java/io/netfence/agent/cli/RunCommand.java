@@ -2,6 +2,7 @@ package io.netfence.agent.cli;
 
 import io.netfence.agent.cgroup.Cgroup;
 import io.netfence.agent.cgroup.CgroupFs;
+import io.netfence.agent.datapath.AppliedPolicy;
 import io.netfence.agent.datapath.AttachmentRecord;
 import io.netfence.agent.datapath.CgroupCounters;
 import io.netfence.agent.datapath.DeniedFlow;
@@ -9,11 +10,13 @@ import io.netfence.agent.datapath.FlowRecords;
 import io.netfence.agent.datapath.abi.CgroupPolicy;
 import io.netfence.agent.learn.ObservedFlow;
 import io.netfence.agent.datapath.KernelDatapath;
+import io.netfence.agent.names.DnsLimits;
 import io.netfence.agent.policy.Policy;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,6 +79,11 @@ public final class RunCommand implements Callable<Integer> {
             + "(default: unprivileged_run.socket in /etc/netfence/netfence.yaml, else /run/netfence/run.sock).")
     Path runSocketOption;
 
+    @Option(names = "--dns-grace", paramLabel = "SECONDS",
+            description = "With name rules: how long an address learned from a DNS answer outlives the answer's TTL "
+                    + "for new connections (default: ${DEFAULT-VALUE}).", defaultValue = "10")
+    int dnsGraceSeconds;
+
     @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The command and its arguments (after --).")
     List<String> command;
 
@@ -96,6 +104,9 @@ public final class RunCommand implements Callable<Integer> {
             if (user != null || keepPrivileges || cgroupParent != null || learn) {
                 throw new UsageException("--user, --keep-privileges, --cgroup-parent and --learn need root");
             }
+            if (policy.hasNames()) {
+                throw new UsageException("name rules need root (the DNS proxy runs in netfence run itself)");
+            }
             return UnprivilegedRun.run(UnprivilegedRun.socket(runSocketOption), policy, privateNetwork, executable, command, RunCommand::forwardSignals);
         }
         CgroupFs cgroups = Preflight.check();
@@ -107,17 +118,21 @@ public final class RunCommand implements Callable<Integer> {
         int exitCode;
         int scope = CgroupPolicy.scopeOf(cgroup.id());
         List<FlowRecords.Recorded> learned = List.of();
-        try {
-            datapath.attach(cgroup, policy, AttachmentRecord.Kind.RUN, self);
-            exitCode = runInside(cgroup, executable, privateNetwork);
-            report(datapath.counters().of(cgroup.id()), policy.audit());
-            if (learn) {
-                learned = datapath.flows().read(k -> k.scope() == scope); // before detaching, which may unpin the map
-            }
-        } finally {
-            datapath.detachAndRemove(cgroup);
-            if (learn) {
-                datapath.flows().forget(k -> k.scope() == scope);
+        try (NameService names = NameService.bindIf(policy, DnsLimits.DEFAULT.withGrace(Duration.ofSeconds(dnsGraceSeconds)))) {
+            try {
+                AppliedPolicy applied = datapath.attach(cgroup, policy, AttachmentRecord.Kind.RUN, self, names.port());
+                names.serve(datapath, cgroup, policy, applied);
+                exitCode = runInside(cgroup, executable, privateNetwork);
+                report(datapath.counters().of(cgroup.id()), policy.audit());
+                names.report();
+                if (learn) {
+                    learned = datapath.flows().read(k -> k.scope() == scope); // before detaching, which may unpin the map
+                }
+            } finally {
+                datapath.detachAndRemove(cgroup);
+                if (learn) {
+                    datapath.flows().forget(k -> k.scope() == scope);
+                }
             }
         }
         if (learn) {

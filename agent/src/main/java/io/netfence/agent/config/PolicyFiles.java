@@ -1,5 +1,6 @@
 package io.netfence.agent.config;
 
+import io.netfence.agent.policy.NameRule;
 import io.netfence.agent.policy.PacketSockets;
 import io.netfence.agent.policy.Policy;
 import io.netfence.agent.policy.Rule;
@@ -234,20 +235,24 @@ public final class PolicyFiles {
             audit = learn || mode.map("audit"::equals).orElse(false);
         }
         PacketSockets[] packetSockets = {PacketSockets.BY_DEFAULT};
-        List<Rule> egress = rules(yaml, e.get("egress"), "egress", packetSockets, budget);
-        List<Rule> ingress = rules(yaml, e.get("ingress"), "ingress", null, budget);
+        List<NameRule> egressNames = new ArrayList<>();
+        List<NameRule> ingressNames = new ArrayList<>();
+        List<Rule> egress = rules(yaml, e.get("egress"), "egress", packetSockets, egressNames, budget);
+        List<Rule> ingress = rules(yaml, e.get("ingress"), "ingress", null, ingressNames, budget);
         if (!e.containsKey("egress") && !e.containsKey("ingress") && !learn) {
             yaml.error(node, "the policy has neither 'egress' nor 'ingress' rules");
         }
         if (yaml.errors().size() > errorsBefore || name.isEmpty() || target.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new PolicySpec(new Policy(name.get(), egress, ingress, audit, packetSockets[0], learn), target.get(),
+        return Optional.of(new PolicySpec(new Policy(name.get(), egress, ingress, audit, packetSockets[0], learn,
+                egressNames, ingressNames), target.get(),
                 yaml.where(e.get("name")).replaceFirst(": $", "")));
     }
 
     /** @param packetSockets where an egress list's packet-sockets rule goes; null where none may stand */
-    private static List<Rule> rules(YamlNodes yaml, Node node, String direction, PacketSockets[] packetSockets, RuleBudget budget) {
+    private static List<Rule> rules(YamlNodes yaml, Node node, String direction, PacketSockets[] packetSockets,
+            List<NameRule> names, RuleBudget budget) {
         List<Rule> rules = new ArrayList<>();
         if (node == null || budget.over()) {
             return rules;
@@ -263,12 +268,14 @@ public final class PolicyFiles {
             }
             try {
                 List<Rule> parsed = new ArrayList<>(2);
-                RuleLines.add(text.get(), parsed, packetSockets);
-                if (!budget.take(parsed.size())) {
+                List<NameRule> parsedNames = new ArrayList<>(1);
+                RuleLines.add(text.get(), parsed, parsedNames, packetSockets);
+                if (!budget.take(parsed.size() + parsedNames.size())) {
                     yaml.error(item, RuleBudget.refusal());
                     break;
                 }
                 rules.addAll(parsed);
+                names.addAll(parsedNames);
             } catch (RuleSyntaxException problem) {
                 yaml.error(item, problem.getMessage());
             }

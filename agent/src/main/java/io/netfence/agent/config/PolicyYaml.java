@@ -16,7 +16,7 @@ public final class PolicyYaml {
         out.append("    target: ").append(quote(spec.target().text())).append('\n');
         out.append("    mode: ").append(spec.policy().learn() ? "learn" : spec.policy().audit() ? "audit" : "enforce").append('\n');
         rules(out, "egress", RuleTexts.egress(spec.policy()));
-        rules(out, "ingress", RuleSyntax.texts(spec.policy().ingress()));
+        rules(out, "ingress", RuleTexts.ingress(spec.policy()));
         return out.toString();
     }
 

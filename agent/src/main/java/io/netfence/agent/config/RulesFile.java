@@ -1,5 +1,6 @@
 package io.netfence.agent.config;
 
+import io.netfence.agent.policy.NameRule;
 import io.netfence.agent.policy.PacketSockets;
 import io.netfence.agent.policy.Rule;
 import io.netfence.agent.policy.RuleLines;
@@ -28,8 +29,13 @@ public final class RulesFile {
     /** A line of MAX_LINE_CHARS characters is at most four bytes each. */
     private static final int MAX_LINE_BYTES = 4 * PolicyLimits.MAX_LINE_CHARS;
 
-    /** @param packetSockets what a packet-sockets line said; BY_DEFAULT where none did */
-    public record Rules(List<Rule> egress, List<Rule> ingress, PacketSockets[] packetSockets) {
+    /**
+     * @param packetSockets what a packet-sockets line said; BY_DEFAULT where none did
+     * @param egressNames   name rules of egress ({@code allow api.example.test:443/tcp})
+     * @param ingressNames  name rules of ingress
+     */
+    public record Rules(List<Rule> egress, List<Rule> ingress, PacketSockets[] packetSockets,
+                        List<NameRule> egressNames, List<NameRule> ingressNames) {
         public PacketSockets packetSocketsRule() {
             return packetSockets[0];
         }
@@ -38,7 +44,8 @@ public final class RulesFile {
     private final String source;
     private final long maxBytes;
     private final int maxRules;
-    private final Rules rules = new Rules(new ArrayList<>(), new ArrayList<>(), new PacketSockets[] {PacketSockets.BY_DEFAULT});
+    private final Rules rules = new Rules(new ArrayList<>(), new ArrayList<>(), new PacketSockets[] {PacketSockets.BY_DEFAULT},
+            new ArrayList<>(), new ArrayList<>());
     private int line;
 
     private RulesFile(Path file, long maxBytes, int maxRules) {
@@ -130,11 +137,11 @@ public final class RulesFile {
         }
         try {
             RuleLines.add(verdict.get(), action.get().rule(), ingress ? rules.ingress() : rules.egress(),
-                    ingress ? null : rules.packetSockets());
+                    ingress ? rules.ingressNames() : rules.egressNames(), ingress ? null : rules.packetSockets());
         } catch (RuleSyntaxException e) {
             throw refused(where + e.getMessage());
         }
-        if (rules.egress().size() + rules.ingress().size() > maxRules) {
+        if (rules.egress().size() + rules.ingress().size() + rules.egressNames().size() + rules.ingressNames().size() > maxRules) {
             throw refused(where + "more than " + maxRules + " rules; the limit is " + maxRules + " per rules file");
         }
     }

@@ -78,7 +78,7 @@ final class AgentRoutes implements ApiRoutes {
             return ApiResponse.error(500, e.getMessage());
         }
         List<PolicyView> policies = status.policies().stream().map(spec -> new PolicyView(spec.name(), spec.target().text(),
-                spec.policy().learn() ? "learn" : spec.policy().audit() ? "audit" : "enforce", spec.source(), RuleTexts.egress(spec.policy()), RuleSyntax.texts(spec.policy().ingress()),
+                spec.policy().learn() ? "learn" : spec.policy().audit() ? "audit" : "enforce", spec.source(), RuleTexts.egress(spec.policy()), RuleTexts.ingress(spec.policy()),
                 status.matched().getOrDefault(spec.name(), List.of()))).toList();
         return ApiResponse.ok(new PolicyList(policies, status.conflicts(), report(status.lastReload())));
     }

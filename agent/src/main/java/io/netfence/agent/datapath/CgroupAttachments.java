@@ -88,8 +88,15 @@ final class CgroupAttachments {
      * left alone: whether they can go is {@link RulesetLifetime}'s decision.
      */
     void point(PinnedState state, Cgroup cgroup, List<AppliedPolicy> policies, AttachmentRecord record) throws IOException {
+        point(state, cgroup, policies, record, 0);
+    }
+
+    /** @param dnsPort the loopback port of the DNS proxy answering the cgroup's queries; 0: none */
+    void point(PinnedState state, Cgroup cgroup, List<AppliedPolicy> policies, AttachmentRecord record, int dnsPort)
+            throws IOException {
         byte[] key = CgroupKey.encode(cgroup.id());
-        byte[] value = new CgroupPolicy(policies.stream().map(AppliedPolicy::slot).toList(), CgroupPolicy.scopeOf(cgroup.id())).encode();
+        byte[] value = new CgroupPolicy(policies.stream().map(AppliedPolicy::slot).toList(), CgroupPolicy.scopeOf(cgroup.id()),
+                dnsPort).encode();
         boolean fresh = !Files.exists(pins.link(cgroup.id(), Hook.SOCK_CREATE));
         Optional<byte[]> previous = fresh ? Optional.empty() : state.cgroupPolicy.lookup(key);
         boolean swapped = false;

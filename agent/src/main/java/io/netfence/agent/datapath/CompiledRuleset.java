@@ -9,7 +9,11 @@ import java.util.List;
  * (the longest match decides), each with its fallback verdict and, where port or protocol rules
  * apply, a list of them in decision order.
  */
-public record CompiledRuleset(List<Entry> entries, List<PortList> portLists) {
+public record CompiledRuleset(List<Entry> entries, List<PortList> portLists, NameTable names) {
+
+    public CompiledRuleset(List<Entry> entries, List<PortList> portLists) {
+        this(entries, portLists, NameTable.EMPTY);
+    }
 
     /** @param portList 0 for none, else the 1-based index into {@link #portLists()} */
     public record Entry(IpPrefix prefix, Verdict fallback, int portList) {}

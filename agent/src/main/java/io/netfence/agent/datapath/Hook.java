@@ -13,13 +13,14 @@ public enum Hook {
     CONNECT6("nf_connect6", AttachType.CGROUP_INET6_CONNECT),
     SENDMSG4("nf_sendmsg4", AttachType.CGROUP_UDP4_SENDMSG),
     SENDMSG6("nf_sendmsg6", AttachType.CGROUP_UDP6_SENDMSG),
+    RECVMSG4("nf_recvmsg4", AttachType.CGROUP_UDP4_RECVMSG),
     SKB_EGRESS("nf_skb_egress", AttachType.CGROUP_INET_EGRESS),
     SKB_INGRESS("nf_skb_ingress", AttachType.CGROUP_INET_INGRESS),
     PACKET_SOCKETS("nf_socket_create", AttachType.LSM_CGROUP);
 
     /** The hooks that decide, attached once the policy is in place (the optional one where loaded). */
-    public static final List<Hook> ENFORCING = List.of(CONNECT4, CONNECT6, SENDMSG4, SENDMSG6, SKB_EGRESS, SKB_INGRESS,
-            PACKET_SOCKETS);
+    public static final List<Hook> ENFORCING = List.of(CONNECT4, CONNECT6, SENDMSG4, SENDMSG6, RECVMSG4, SKB_EGRESS,
+            SKB_INGRESS, PACKET_SOCKETS);
 
     private final String programName;
     private final AttachType attachType;

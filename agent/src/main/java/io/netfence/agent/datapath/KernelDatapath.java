@@ -64,7 +64,7 @@ public final class KernelDatapath implements Datapath {
      * @param ownerPid the {@code netfence run} process, 0 for {@code attach}
      */
     public void attach(Cgroup cgroup, Policy policy, AttachmentRecord.Kind kind, long ownerPid) throws IOException {
-        attach(cgroup, policy, List.of(), kind, ownerPid);
+        attach(cgroup, policy, List.of(), kind, ownerPid, 0);
     }
 
     /**
@@ -73,23 +73,54 @@ public final class KernelDatapath implements Datapath {
      */
     public void attach(Cgroup cgroup, Policy policy, List<PolicySlot> inherited, AttachmentRecord.Kind kind, long ownerPid)
             throws IOException {
+        attach(cgroup, policy, inherited, kind, ownerPid, 0);
+    }
+
+    /**
+     * As {@link #attach(Cgroup, Policy, AttachmentRecord.Kind, long)}, with the cgroup's DNS
+     * queries steered to the DNS proxy on {@code dnsPort} where the policy has name rules.
+     *
+     * @return the policy as written, with the name tables the proxy applies
+     */
+    public AppliedPolicy attach(Cgroup cgroup, Policy policy, AttachmentRecord.Kind kind, long ownerPid, int dnsPort)
+            throws IOException {
+        return attach(cgroup, policy, List.of(), kind, ownerPid, dnsPort);
+    }
+
+    /**
+     * The general form: the policy, policies already in the kernel as further slots, and the port
+     * of the DNS proxy (0: none) the cgroup's queries are steered to where the policy has name rules.
+     *
+     * @return the policy as written, with the name tables the proxy applies
+     */
+    public AppliedPolicy attach(Cgroup cgroup, Policy policy, List<PolicySlot> inherited, AttachmentRecord.Kind kind,
+                                long ownerPid, int dnsPort)
+            throws IOException {
         RulesetLifetime.Compiled compiled = RulesetLifetime.Compiled.of(policy);
         RulesetOwner owner = RulesetOwner.cgroup(cgroup.id());
         AttachmentRecord record = AttachmentRecord.of(cgroup, List.of(policy), kind, ownerPid);
-        pins.change(state -> {
+        return pins.change(state -> {
             RulesetLifetime rulesets = rulesets(state);
             AppliedPolicy applied = rulesets.write(compiled, owner, 0);
             try {
                 List<AppliedPolicy> all = new ArrayList<>(List.of(applied));
                 inherited.forEach(slot -> all.add(AppliedPolicy.of(slot, "inherited")));
-                attachments.point(state, cgroup, all, record);
+                attachments.point(state, cgroup, all, record, dnsPort);
             } catch (IOException | RuntimeException e) {
                 deleteUnreferencedAfterFailure(rulesets, owner, e); // the new rulesets: nothing points at them
                 throw e;
             }
             rulesets.deleteUnreferenced(owner::equals, Set.of()); // the old ones, now that nothing points at them
-            return null;
+            return applied;
         });
+    }
+
+    /**
+     * Opens the maps of name rules for the DNS proxy, which keeps them for its lifetime; the
+     * programs must be loaded (after an {@link #attach}).
+     */
+    public NameMaps openNameMaps() throws IOException {
+        return NameMaps.open(pins.layout());
     }
 
     private static void deleteUnreferencedAfterFailure(RulesetLifetime rulesets, RulesetOwner owner, Exception failure) {

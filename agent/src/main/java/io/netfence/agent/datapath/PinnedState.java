@@ -33,7 +33,7 @@ final class PinnedState implements AutoCloseable {
     static final String OBJECT_RESOURCE = "/io/netfence/bpf/netfence.bpf.o";
     private static final List<String> MAPS = List.of(Abi.MAP_RULES, Abi.MAP_PORTLISTS, Abi.MAP_CG_POLICY,
             Abi.MAP_CG_STATS, Abi.MAP_RULESETS, Abi.MAP_META, Abi.MAP_EVENTS, Abi.MAP_RATELIMIT, Abi.MAP_COUNTERS,
-            Abi.MAP_SK_SCOPES, Abi.MAP_FLOWS);
+            Abi.MAP_SK_SCOPES, Abi.MAP_FLOWS, Abi.MAP_LEARNED, Abi.MAP_DNS_STEER);
 
     final Map<Hook, BpfProgram> programs;
     final BpfMap rules;
@@ -59,6 +59,8 @@ final class PinnedState implements AutoCloseable {
         this.flows = maps.get(Abi.MAP_FLOWS);
         maps.get(Abi.MAP_RATELIMIT).close(); // pinned with the rest; only the programs use them
         maps.get(Abi.MAP_SK_SCOPES).close();
+        maps.get(Abi.MAP_LEARNED).close(); // the DNS proxy opens these two itself (NameMaps)
+        maps.get(Abi.MAP_DNS_STEER).close();
     }
 
     /**

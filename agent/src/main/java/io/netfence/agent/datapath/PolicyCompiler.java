@@ -5,6 +5,8 @@ import io.netfence.agent.datapath.CompiledRuleset.PortList;
 import io.netfence.agent.datapath.CompiledRuleset.PortRule;
 import io.netfence.agent.datapath.abi.Abi;
 import io.netfence.agent.policy.IpPrefix;
+import io.netfence.agent.policy.NamePattern;
+import io.netfence.agent.policy.NameRule;
 import io.netfence.agent.policy.Protocol;
 import io.netfence.agent.policy.Rule;
 import io.netfence.agent.policy.Verdict;
@@ -41,6 +43,15 @@ public final class PolicyCompiler {
 
     /** @throws PolicyTooLargeException when more port rules apply to one prefix than a list holds */
     public static CompiledRuleset compile(List<Rule> rules) {
+        return compile(rules, List.of());
+    }
+
+    /**
+     * Compiles prefix rules and name rules; the port lists of both share the ruleset's lists.
+     *
+     * @throws PolicyTooLargeException when more port rules apply to one prefix or name than a list holds
+     */
+    public static CompiledRuleset compile(List<Rule> rules, List<NameRule> names) {
         Map<IpPrefix, Group> groups = new LinkedHashMap<>(Math.max(16, rules.size() * 4 / 3 + 1));
         for (Rule rule : rules) {
             Group group = groups.get(rule.prefix());
@@ -96,8 +107,60 @@ public final class PolicyCompiler {
             });
             entries.add(new Entry(prefix, fallback, index));
         }
-        return new CompiledRuleset(entries, lists);
+        return new CompiledRuleset(entries, lists, compileNames(names, lists, listIndex));
     }
+
+    /**
+     * Per pattern, as for a prefix: its own port rules, then those of every wider wildcard
+     * covering it, down to the first with an unconditional rule, whose verdict is the fallback.
+     * Without one the fallback is null: the address rules decide what no port rule matches.
+     */
+    private static NameTable compileNames(List<NameRule> names, List<PortList> lists, Map<PortList, Integer> listIndex) {
+        Map<NamePattern, List<Rule>> groups = new LinkedHashMap<>();
+        Map<NamePattern, Verdict> unconditional = new HashMap<>();
+        for (NameRule rule : names) {
+            if (rule.isUnconditional()) {
+                unconditional.merge(rule.pattern(), rule.verdict(), Verdict::atTie);
+            }
+            groups.computeIfAbsent(rule.pattern(), p -> new ArrayList<>());
+            if (!rule.isUnconditional()) {
+                groups.get(rule.pattern()).add(rule.at(ANY_HOST));
+            }
+        }
+        List<NamePattern> widestLast = groups.keySet().stream()
+                .sorted(Comparator.comparingInt(NamePattern::specificity).reversed()).toList();
+        List<NameTable.Entry> entries = new ArrayList<>(groups.size());
+        for (NamePattern pattern : groups.keySet()) {
+            List<PortRule> chain = new ArrayList<>();
+            Verdict fallback = null;
+            for (NamePattern covering : widestLast) {
+                if (!covering.equals(pattern) && !pattern.within(covering)) {
+                    continue;
+                }
+                groups.get(covering).stream().sorted(DECISION_ORDER).forEach(rule -> chain.add(portRule(rule)));
+                fallback = unconditional.get(covering);
+                if (fallback != null) {
+                    break;
+                }
+            }
+            if (chain.size() > Abi.PORTLIST_MAX) {
+                throw new PolicyTooLargeException(pattern + " is covered by " + chain.size()
+                        + " port/protocol rules; at most " + Abi.PORTLIST_MAX + " may apply to one name");
+            }
+            int index = 0;
+            if (!chain.isEmpty()) {
+                index = listIndex.computeIfAbsent(new PortList(List.copyOf(chain)), l -> {
+                    lists.add(l);
+                    return lists.size();
+                });
+            }
+            entries.add(new NameTable.Entry(pattern, fallback, index));
+        }
+        return new NameTable(entries);
+    }
+
+    /** Where name rules stand while compiled: only their verdict, protocol and ports matter. */
+    private static final IpPrefix ANY_HOST = IpPrefix.parse("0.0.0.0/32");
 
     private static PortRule portRule(Rule rule) {
         int bits;

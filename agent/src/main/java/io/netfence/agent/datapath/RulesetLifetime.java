@@ -23,7 +23,8 @@ final class RulesetLifetime {
     /** A policy compiled outside the host lock: compiling a large one takes a while. */
     record Compiled(Policy policy, CompiledRuleset egress, CompiledRuleset ingress) {
         static Compiled of(Policy policy) {
-            return new Compiled(policy, PolicyCompiler.compile(policy.egress()), PolicyCompiler.compile(policy.ingress()));
+            return new Compiled(policy, PolicyCompiler.compile(policy.egress(), policy.egressNames()),
+                    PolicyCompiler.compile(policy.ingress(), policy.ingressNames()));
         }
     }
 
@@ -51,7 +52,7 @@ final class RulesetLifetime {
         }
         Policy policy = compiled.policy();
         return new AppliedPolicy(policy.name(), policyId == 0 ? egress : policyId, egress, ingress, policy.audit(),
-                policy.allowsPacketSockets(), policy.learn());
+                policy.allowsPacketSockets(), policy.learn(), compiled.egress().names(), compiled.ingress().names());
     }
 
     /**

@@ -22,7 +22,7 @@ public final class RuleSyntax {
             "multicast", List.of("224.0.0.0/4", "ff00::/8"));
 
     public static final String OWN_LOOPBACK = "own-loopback";
-    private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9.-]*");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
     private static final Pattern PORTS = Pattern.compile("[0-9]{1,6}(-[0-9]{1,6})?");
 
     private RuleSyntax() {}
@@ -50,6 +50,71 @@ public final class RuleSyntax {
     }
 
     /**
+     * Parses one rule of either kind into {@code rules} or {@code names}: a name-shaped PREFIX
+     * that is not a keyword ({@code api.example.test}, {@code *.example.test}) is a name rule.
+     *
+     * @throws RuleSyntaxException naming the rule text and what is wrong with it
+     */
+    public static void parseInto(Verdict verdict, String text, List<Rule> rules, List<NameRule> names) {
+        Optional<NameRule> name = parseName(verdict, text);
+        if (name.isPresent()) {
+            names.add(name.get());
+        } else {
+            rules.addAll(parse(verdict, text));
+        }
+    }
+
+    /** The name rule the text is, or empty when it is an address rule (or a keyword). */
+    public static Optional<NameRule> parseName(Verdict verdict, String text) {
+        try {
+            Split split = split(text.trim());
+            String host = split.prefix();
+            boolean nameShaped = host.contains(".") && (host.startsWith("*.") || Character.isLetter(host.charAt(0)))
+                    && NAME.matcher(host.startsWith("*.") ? host.substring(2) : host).matches();
+            if (!nameShaped) {
+                return Optional.empty();
+            }
+            return Optional.of(new NameRule(verdict, NamePattern.parse(host), split.protocol(),
+                    split.ports() == null ? null : parsePorts(split.ports())));
+        } catch (IllegalArgumentException e) {
+            throw new RuleSyntaxException(text, e.getMessage());
+        }
+    }
+
+    private record Split(String prefix, String ports, Protocol protocol) {}
+
+    /** PREFIX[:PORTS][/PROTO] into its parts, unchecked but the protocol. */
+    private static Split split(String text) {
+        String rest = text;
+        Protocol protocol = null;
+        int slash = rest.lastIndexOf('/');
+        if (slash >= 0 && slash + 1 < rest.length() && Character.isLetter(rest.charAt(slash + 1))) {
+            String name = rest.substring(slash + 1);
+            protocol = Protocol.parse(name);
+            if (protocol == null) {
+                throw new IllegalArgumentException("unknown protocol '" + name + "' (expected tcp, udp or icmp)");
+            }
+            rest = rest.substring(0, slash);
+        }
+        if (rest.startsWith("[")) {
+            int close = rest.indexOf(']');
+            if (close < 0) {
+                throw new IllegalArgumentException("missing ']' after the IPv6 address");
+            }
+            String after = rest.substring(close + 1);
+            if (!after.isEmpty() && !after.startsWith(":")) {
+                throw new IllegalArgumentException("expected ':PORT' after ']', found '" + after + "'");
+            }
+            return new Split(rest.substring(1, close), after.isEmpty() ? null : after.substring(1), protocol);
+        }
+        int colon = rest.indexOf(':');
+        if (colon >= 0 && colon == rest.lastIndexOf(':')) {
+            return new Split(rest.substring(0, colon), rest.substring(colon + 1), protocol);
+        }
+        return new Split(rest, null, protocol); // no port, or an IPv6 prefix without brackets
+    }
+
+    /**
      * Parses one rule; a keyword yields one rule per address family.
      *
      * @throws RuleSyntaxException naming the rule text and what is wrong with it
@@ -66,39 +131,10 @@ public final class RuleSyntax {
         if (text.isEmpty()) {
             throw new IllegalArgumentException("empty rule");
         }
-        String rest = text;
-        Protocol protocol = null;
-        int slash = rest.lastIndexOf('/');
-        if (slash >= 0 && slash + 1 < rest.length() && Character.isLetter(rest.charAt(slash + 1))) {
-            String name = rest.substring(slash + 1);
-            protocol = Protocol.parse(name);
-            if (protocol == null) {
-                throw new IllegalArgumentException("unknown protocol '" + name + "' (expected tcp, udp or icmp)");
-            }
-            rest = rest.substring(0, slash);
-        }
-
-        String prefixText;
-        String portText = null;
-        if (rest.startsWith("[")) {
-            int close = rest.indexOf(']');
-            if (close < 0) {
-                throw new IllegalArgumentException("missing ']' after the IPv6 address");
-            }
-            prefixText = rest.substring(1, close);
-            String after = rest.substring(close + 1);
-            if (!after.isEmpty()) {
-                if (!after.startsWith(":")) {
-                    throw new IllegalArgumentException("expected ':PORT' after ']', found '" + after + "'");
-                }
-                portText = after.substring(1);
-            }
-        } else if (rest.indexOf(':') >= 0 && rest.indexOf(':') == rest.lastIndexOf(':')) {
-            prefixText = rest.substring(0, rest.indexOf(':'));
-            portText = rest.substring(rest.indexOf(':') + 1);
-        } else {
-            prefixText = rest; // no port, or an IPv6 prefix without brackets
-        }
+        Split split = split(text);
+        String prefixText = split.prefix();
+        Protocol protocol = split.protocol();
+        String portText = split.ports();
 
         PortRange ports = portText == null ? null : parsePorts(portText);
         List<Rule> rules = new ArrayList<>();
@@ -121,8 +157,8 @@ public final class RuleSyntax {
             }
         } else if (prefixText.indexOf(':') < 0 && !prefixText.isEmpty() && Character.isLetter(prefixText.charAt(0))
                 && NAME.matcher(prefixText).matches()) {
-            throw new IllegalArgumentException("unknown keyword '" + prefixText
-                    + "' (expected an address, a prefix, any, localhost, own-loopback, link-local or multicast)");
+            throw new IllegalArgumentException("unknown keyword '" + prefixText + "' (expected an address, a prefix, "
+                    + "a host name with a dot, any, localhost, own-loopback, link-local or multicast)");
         } else {
             rules.add(new Rule(verdict, IpPrefix.parse(prefixText), protocol, ports));
         }

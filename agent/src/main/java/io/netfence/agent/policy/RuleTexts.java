@@ -14,6 +14,14 @@ public final class RuleTexts {
             texts.add(policy.packetSockets().ruleText());
         }
         texts.addAll(RuleSyntax.texts(policy.egress()));
+        policy.egressNames().forEach(rule -> texts.add(rule.toString()));
+        return texts;
+    }
+
+    /** The ingress rules, name rules last. */
+    public static List<String> ingress(Policy policy) {
+        List<String> texts = new ArrayList<>(RuleSyntax.texts(policy.ingress()));
+        policy.ingressNames().forEach(rule -> texts.add(rule.toString()));
         return texts;
     }
 }

@@ -2,7 +2,7 @@ package io.netfence.agent.datapath.abi;
 
 /** Constants of bpf/include/netfence_abi.h, by value (never by ordinal). */
 public final class Abi {
-    public static final int VERSION = 3;
+    public static final int VERSION = 4;
 
     public static final int DENY = 0;
     public static final int ALLOW = 1;
@@ -33,6 +33,11 @@ public final class Abi {
     public static final int RULESET_DENY_ALL = 0;
     public static final int POLICY_AUDIT = 1;
     public static final int POLICY_PACKET_SOCKETS = 2;
+    public static final int POLICY_NAMES_EGRESS = 4;
+    public static final int POLICY_NAMES_INGRESS = 8;
+    public static final int LEARNED_NO_VERDICT = 3;
+    public static final int DNS_PORT = 53;
+    public static final int STEER_INDEX_MASK = 0xffffff;
     public static final int SCOPE_DEPTH = 4;
     public static final int POLICY_LEARN = 16;
     public static final int FLOW_EPHEMERAL_MIN = 32768;
@@ -52,6 +57,8 @@ public final class Abi {
     public static final String MAP_COUNTERS = "nf_counters";
     public static final String MAP_SK_SCOPES = "nf_sk_scopes";
     public static final String MAP_FLOWS = "nf_flows";
+    public static final String MAP_LEARNED = "nf_learned";
+    public static final String MAP_DNS_STEER = "nf_dns_steer";
 
     /** Indexes of nf_counters. */
     public static final int COUNTER_EVENTS_SENT = 0;

@@ -7,13 +7,15 @@ import java.util.List;
 
 /**
  * Mirror of {@code struct nf_cg_policy}: the policies in force on a cgroup, all of which must
- * allow, and the scope its sockets are tagged with for own-loopback rules.
+ * allow, the scope its sockets are tagged with for own-loopback rules, and the port of the DNS
+ * proxy its queries are steered to (0: none).
  */
-public record CgroupPolicy(List<PolicySlot> slots, int scope) {
-    public static final int SIZE = 72;
+public record CgroupPolicy(List<PolicySlot> slots, int scope, int dnsPort) {
+    public static final int SIZE = 80;
     public static final int OFFSET_SLOTS = 0;
     public static final int OFFSET_SCOPE = 4;
     public static final int OFFSET_SLOT = 8;
+    public static final int OFFSET_DNS_PORT = 72;
     public static final int MAX_SLOTS = 4;
 
     public CgroupPolicy {
@@ -21,12 +23,21 @@ public record CgroupPolicy(List<PolicySlot> slots, int scope) {
             throw new IllegalArgumentException("a cgroup takes 1 to " + MAX_SLOTS + " policies, not " + slots.size());
         }
         slots = List.copyOf(slots);
+        if (dnsPort < 0 || dnsPort > 65535) {
+            throw new IllegalArgumentException("DNS proxy port " + dnsPort + " is out of range");
+        }
+    }
+
+    public CgroupPolicy(List<PolicySlot> slots, int scope) {
+        this(slots, scope, 0);
     }
 
     public byte[] encode() {
         ByteBuffer b = ByteBuffer.allocate(SIZE).order(ByteOrder.nativeOrder());
         b.putInt(slots.size()).putInt(scope);
         slots.forEach(slot -> slot.encode(b));
+        b.position(OFFSET_DNS_PORT);
+        b.putInt(dnsPort);
         return b.array();
     }
 
@@ -45,5 +56,10 @@ public record CgroupPolicy(List<PolicySlot> slots, int scope) {
             slots.add(PolicySlot.decode(b));
         }
         return slots;
+    }
+
+    /** The DNS proxy port of a raw value (0: none). */
+    public static int decodeDnsPort(byte[] value) {
+        return ByteBuffer.wrap(value).order(ByteOrder.nativeOrder()).getInt(OFFSET_DNS_PORT);
     }
 }

@@ -69,11 +69,11 @@ class AbiLayoutTest {
     @Test
     void cgroupPolicyAndStats() throws IOException {
         assertLayout("nf_cg_policy", CgroupPolicy.SIZE, "slots", CgroupPolicy.OFFSET_SLOTS, "scope", CgroupPolicy.OFFSET_SCOPE,
-                "slot", CgroupPolicy.OFFSET_SLOT);
+                "slot", CgroupPolicy.OFFSET_SLOT, "dns_port", CgroupPolicy.OFFSET_DNS_PORT, "pad", 76);
         assertLayout("nf_policy_slot", PolicySlot.SIZE, "egress_ruleset", PolicySlot.OFFSET_EGRESS_RULESET,
                 "ingress_ruleset", PolicySlot.OFFSET_INGRESS_RULESET, "policy_id", PolicySlot.OFFSET_POLICY_ID,
                 "flags", PolicySlot.OFFSET_FLAGS);
-        assertEquals(CgroupPolicy.SIZE, CgroupPolicy.OFFSET_SLOT + CgroupPolicy.MAX_SLOTS * PolicySlot.SIZE);
+        assertEquals(CgroupPolicy.OFFSET_DNS_PORT, CgroupPolicy.OFFSET_SLOT + CgroupPolicy.MAX_SLOTS * PolicySlot.SIZE);
         assertLayout("nf_cg_stats", CgroupStats.SIZE, "allowed_packets", CgroupStats.OFFSET_ALLOWED_PACKETS,
                 "allowed_bytes", CgroupStats.OFFSET_ALLOWED_BYTES, "denied_packets", CgroupStats.OFFSET_DENIED_PACKETS,
                 "denied_bytes", CgroupStats.OFFSET_DENIED_BYTES, "denied_calls", CgroupStats.OFFSET_DENIED_CALLS,
@@ -90,6 +90,17 @@ class AbiLayoutTest {
                 "pid", Event.OFFSET_PID, "policy_id", Event.OFFSET_POLICY_ID, "suppressed", Event.OFFSET_SUPPRESSED,
                 "audit", Event.OFFSET_AUDIT, "direction", Event.OFFSET_DIRECTION, "pad", 30, "comm", Event.OFFSET_COMM,
                 "flow", Event.OFFSET_FLOW);
+    }
+
+    @Test
+    void names() throws IOException {
+        assertLayout("nf_learned_key", LearnedKey.SIZE, "scope", LearnedKey.OFFSET_SCOPE, "ruleset", LearnedKey.OFFSET_RULESET,
+                "family", LearnedKey.OFFSET_FAMILY, "addr", LearnedKey.OFFSET_ADDR);
+        assertLayout("nf_learned_value", LearnedValue.SIZE, "expires_ns", LearnedValue.OFFSET_EXPIRES_NS,
+                "portlist", LearnedValue.OFFSET_PORTLIST, "verdict", LearnedValue.OFFSET_VERDICT, "pad", 13);
+        assertLayout("nf_dns_steer", DnsSteer.SIZE, "addr", DnsSteer.OFFSET_ADDR, "port", DnsSteer.OFFSET_PORT,
+                "family", DnsSteer.OFFSET_FAMILY, "protocol", DnsSteer.OFFSET_PROTOCOL, "proxy_port", DnsSteer.OFFSET_PROXY_PORT,
+                "pad", 22, "scope", DnsSteer.OFFSET_SCOPE, "pid", DnsSteer.OFFSET_PID, "cgroup_id", DnsSteer.OFFSET_CGROUP_ID);
     }
 
     @Test

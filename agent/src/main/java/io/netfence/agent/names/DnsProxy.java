@@ -1,0 +1,229 @@
+package io.netfence.agent.names;
+
+import io.netfence.agent.datapath.LearnedAddresses;
+import io.netfence.agent.datapath.abi.DnsSteer;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+
+/**
+ * netfence's DNS proxy: UDP and TCP on one port of every local address, reached only at
+ * 127.I.I.I where the kernel steered a confined program's query (the index I says where it was
+ * going, see {@link DnsSteer}); anything else is dropped. Queries are answered on a bounded pool,
+ * so a slow upstream never stalls the event loop.
+ */
+public final class DnsProxy implements AutoCloseable {
+    private static final int TCP_IDLE_SECONDS = 10;
+    private static final int PROTO_TCP = 6;
+    private static final int PROTO_UDP = 17;
+    private static final int BIND_ATTEMPTS = 8;
+
+    private final EventLoopGroup group;
+    private final Channel udp;
+    private final Channel tcp;
+    private final ThreadPoolExecutor workers;
+    private final NameStats stats = new NameStats();
+    private volatile QueryHandler handler;
+
+    private DnsProxy(EventLoopGroup group, Channel udp, Channel tcp, ThreadPoolExecutor workers) {
+        this.group = group;
+        this.udp = udp;
+        this.tcp = tcp;
+        this.workers = workers;
+    }
+
+    /**
+     * Binds a free port for UDP and TCP; queries are dropped until {@link #serve}. The port the
+     * kernel gives the UDP socket may be taken for TCP (a connection in TIME_WAIT on it): then
+     * another is tried.
+     */
+    public static DnsProxy bind(DnsLimits limits) throws IOException {
+        IOException last = null;
+        for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
+            try {
+                return bindOnce(limits);
+            } catch (IOException e) {
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    private static DnsProxy bindOnce(DnsLimits limits) throws IOException {
+        EventLoopGroup group = new EpollEventLoopGroup(1);
+        ThreadPoolExecutor workers = new ThreadPoolExecutor(limits.workers(), limits.workers(), 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(limits.maxInFlight()), r -> {
+                    Thread t = new Thread(r, "netfence-dns");
+                    t.setDaemon(true);
+                    return t;
+                });
+        DnsProxy[] self = new DnsProxy[1];
+        Channel udp = null;
+        try {
+            udp = new Bootstrap().group(group).channel(EpollDatagramChannel.class)
+                    .option(EpollChannelOption.IP_RECVORIGDSTADDR, true)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
+                        @Override
+                        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+                            self[0].onDatagram(packet);
+                        }
+                    }).bind(new InetSocketAddress("0.0.0.0", 0)).sync().channel();
+            int port = ((InetSocketAddress) udp.localAddress()).getPort();
+            Channel tcp = new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel channel) {
+                            channel.pipeline().addLast(new ReadTimeoutHandler(TCP_IDLE_SECONDS),
+                                    new LengthFieldBasedFrameDecoder(DnsLimits.MAX_MESSAGE + 2, 0, 2, 0, 2),
+                                    new LengthFieldPrepender(2),
+                                    new SimpleChannelInboundHandler<ByteBuf>() {
+                                        @Override
+                                        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+                                            self[0].onStream(ctx.channel(), ByteBufUtil.getBytes(frame));
+                                        }
+                                    });
+                        }
+                    }).bind(new InetSocketAddress("0.0.0.0", port)).sync().channel();
+            self[0] = new DnsProxy(group, udp, tcp, workers);
+            return self[0];
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            release(group, workers, udp);
+            throw new IOException("interrupted while binding the DNS proxy", e);
+        } catch (Exception e) { // Netty rethrows the bind's IOException undeclared
+            release(group, workers, udp);
+            throw new IOException("cannot bind the DNS proxy: " + e.getMessage(), e);
+        }
+    }
+
+    private static void release(EventLoopGroup group, ThreadPoolExecutor workers, Channel udp) {
+        if (udp != null) {
+            udp.close();
+        }
+        group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+        workers.shutdownNow();
+    }
+
+    public int port() {
+        return ((InetSocketAddress) udp.localAddress()).getPort();
+    }
+
+    public NameStats stats() {
+        return stats;
+    }
+
+    /** Starts answering: the kernel maps to read and write, and the name policies of each scope. */
+    public void serve(LearnedAddresses kernel, IntFunction<List<NamePolicy>> policiesOfScope, DnsLimits limits) {
+        handler = new QueryHandler(kernel, policiesOfScope, limits, stats);
+    }
+
+    private Optional<DnsSteer> steer(InetSocketAddress reachedAt, int protocol) throws IOException {
+        int index = DnsSteer.indexOf(reachedAt.getAddress());
+        QueryHandler current = handler;
+        if (index < 0 || reachedAt.getPort() != port() || current == null) {
+            return Optional.empty();
+        }
+        return current.kernel().steered(index).filter(s -> s.protocol() == protocol && s.proxyPort() == port());
+    }
+
+    private void onDatagram(DatagramPacket packet) {
+        InetSocketAddress reachedAt = packet.recipient();
+        InetSocketAddress client = packet.sender();
+        byte[] query = ByteBufUtil.getBytes(packet.content());
+        submit(() -> {
+            Optional<DnsSteer> steer = steer(reachedAt, PROTO_UDP);
+            if (steer.isEmpty()) {
+                return;
+            }
+            Optional<byte[]> reply = handler.answer(query, steer.get(), false);
+            if (reply.isPresent()) {
+                sendFrom(reachedAt, client, reply.get());
+            }
+        }, () -> { });
+    }
+
+    /**
+     * The reply must come from 127.I.I.I: a connected client socket takes datagrams only from the
+     * address it sent to. The wildcard socket would send from 127.0.0.1, so a socket bound to that
+     * address (SO_REUSEADDR beside the wildcard one) sends it.
+     */
+    private static void sendFrom(InetSocketAddress source, InetSocketAddress client, byte[] reply) throws IOException {
+        try (DatagramChannel channel = DatagramChannel.open()) {
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            channel.bind(source);
+            channel.send(ByteBuffer.wrap(reply), client);
+        }
+    }
+
+    private void onStream(Channel channel, byte[] query) {
+        InetSocketAddress reachedAt = (InetSocketAddress) channel.localAddress();
+        submit(() -> {
+            Optional<DnsSteer> steer = steer(reachedAt, PROTO_TCP);
+            Optional<byte[]> reply = steer.isEmpty() ? Optional.empty() : handler.answer(query, steer.get(), true);
+            if (reply.isPresent()) {
+                channel.writeAndFlush(Unpooled.wrappedBuffer(reply.get()));
+            } else {
+                channel.close();
+            }
+        }, channel::close);
+    }
+
+    private interface Task {
+        void run() throws IOException;
+    }
+
+    private void submit(Task task, Runnable onFailure) {
+        try {
+            workers.execute(() -> {
+                try {
+                    task.run();
+                } catch (IOException | RuntimeException e) {
+                    stats.failed();
+                    onFailure.run();
+                }
+            });
+        } catch (RejectedExecutionException full) {
+            stats.failed(); // too many in flight: the client's retry comes later
+            onFailure.run();
+        }
+    }
+
+    @Override
+    public void close() {
+        udp.close();
+        tcp.close();
+        workers.shutdownNow();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,131 @@
+package io.netfence.vmtests;
+
+import static io.netfence.vmtests.fixtures.TestHost.TCP_PORT;
+import static io.netfence.vmtests.fixtures.TestResolver.API;
+import static io.netfence.vmtests.fixtures.TestResolver.TRACKER;
+import static io.netfence.vmtests.fixtures.TestResolver.WWW;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netfence.vmtests.fixtures.KernelTest;
+import io.netfence.vmtests.fixtures.Probe;
+import io.netfence.vmtests.fixtures.Result;
+import io.netfence.vmtests.fixtures.TestCgroups;
+import io.netfence.vmtests.fixtures.TestHost;
+import io.netfence.vmtests.fixtures.TestResolver;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Name rules under {@code netfence run}: a real dnsmasq in a test host answers, the confined
+ * probe asks it as a resolver library does, and the run's DNS proxy learns what it may reach.
+ */
+@KernelTest
+class NameRulesKernelTest {
+    private static final int PORT = TCP_PORT;
+    private static TestHost host;
+    private static TestResolver resolver;
+    private static TestCgroups cgroups;
+
+    @BeforeAll
+    static void start() {
+        host = TestHost.start();
+        resolver = TestResolver.start(host);
+        cgroups = TestCgroups.create();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cgroups != null) {
+            cgroups.close();
+        }
+        if (resolver != null) {
+            resolver.close();
+        }
+        if (host != null) {
+            host.close();
+        }
+    }
+
+    private static Result dns(Confined confined, String... probe) {
+        List<String> command = new ArrayList<>(List.of(Probe.PYTHON, Probe.script("dnsprobe.py").toString()));
+        command.addAll(List.of(probe));
+        return confined.command(command, Duration.ofMinutes(5));
+    }
+
+    /** As nobody: a guest whose init chroots (before main's switch_root) refuses run's user namespace. */
+    private static Confined confined() {
+        return Confined.under(cgroups.root()).flag("--user").flag("65534");
+    }
+
+    private static Confined allowOnlyApi() {
+        return confined().deny("any").allow(API + ":" + PORT + "/tcp");
+    }
+
+    @Test
+    void anAllowedNameConnectsAtOnceOverIpv4AndIpv6() {
+        Result v4 = dns(allowOnlyApi(), "dnsconnect", API, resolver.address, "A", "" + PORT);
+        Result v6 = dns(allowOnlyApi(), "dnsconnect", API, resolver.address, "AAAA", "" + PORT);
+
+        assertEquals(List.of("ok"), v4.stdoutLines(), v4.toString());
+        assertEquals(List.of("ok"), v6.stdoutLines(), v6.toString());
+    }
+
+    @Test
+    void theAnswerComesFromTheResolverTheProgramAsked() {
+        Result r = dns(allowOnlyApi(), "dns", API, resolver.address, "A");
+
+        assertEquals(List.of("answer " + host.peerV4), r.stdoutLines(), r.toString());
+    }
+
+    @Test
+    void aDeniedNameFailsAtLookupAndIsReported() {
+        Result underDenyAny = dns(allowOnlyApi(), "dns", TRACKER, resolver.address, "A");
+        Result denied = dns(confined().deny(TRACKER), "dns", TRACKER, resolver.address, "A");
+
+        assertEquals(List.of("rcode 5"), underDenyAny.stdoutLines(), underDenyAny.toString());
+        assertEquals(List.of("rcode 5"), denied.stdoutLines(), denied.toString());
+        assertTrue(denied.stderr().contains("netfence: refused 1 lookup: " + TRACKER), denied.stderr());
+    }
+
+    @Test
+    void aLiteralAddressOfTheAllowedHostIsRefusedWithoutALookup() {
+        Result r = confined().deny("any").allow(API + ":" + PORT + "/tcp")
+                .probe("tcp", host.peerV4, "" + PORT);
+
+        assertEquals(List.of("error EPERM"), r.stdoutLines(), r.toString());
+    }
+
+    @Test
+    void aCnameChainIsFollowed() {
+        Result r = dns(confined().deny("any").allow(WWW), "dnsconnect", WWW, resolver.address, "A", "" + PORT);
+
+        assertEquals(List.of("ok"), r.stdoutLines(), r.toString());
+    }
+
+    @Test
+    void aQueryOverTcpIsAnsweredAndLearned() {
+        Result r = dns(allowOnlyApi(), "dns", API, resolver.address, "A", "tcp");
+
+        assertEquals(List.of("answer " + host.peerV4), r.stdoutLines(), r.toString());
+    }
+
+    @Test
+    void expiryDoesNotCutAnOpenConnectionButRefusesNewOnes() {
+        // TTL 1 s + grace 1 s: after 4 s the address no longer counts for new connections
+        Result r = dns(allowOnlyApi().flag("--dns-grace").flag("1"), "dnshold", API, resolver.address, "" + PORT, "4");
+
+        assertEquals(List.of("held echo before echo after; again error EPERM"), r.stdoutLines(), r.toString());
+    }
+
+    @Test
+    void everyConnectRightAfterALookupIsAllowed() {
+        Result r = dns(allowOnlyApi(), "dnsloop", "1000", API, resolver.address, "" + PORT);
+
+        assertEquals(List.of("lookups 1000 refused 0 failed 0"), r.stdoutLines(), r.toString());
+    }
+}
