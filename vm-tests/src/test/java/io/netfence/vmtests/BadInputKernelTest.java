@@ -72,11 +72,17 @@ class BadInputKernelTest {
         "--deny | any/sctp | unknown protocol 'sctp' (expected tcp, udp or icmp)",
         "--deny | 198.18.0.2:80/icmp | ports apply to tcp and udp only",
         "--ingress-deny | [fd00::2 | missing ']' after the IPv6 address",
-        "--deny | example.com | unknown keyword 'example.com'",
+        "--deny | examplecom | unknown keyword 'examplecom'",
     })
     void malformedRulesAreRefusedByAttachAndRun(String option, String rule, String message) {
         assertRefused(Netfence.run("attach", "--cgroup", cgroup, option, rule), option + ": invalid rule '" + rule + "'", message);
         assertRefused(Netfence.run("run", "--cgroup-parent", cgroup, option, rule, "--", "/bin/true"), message);
+    }
+
+    @Test
+    void nameRulesAreRefusedWhereNoDnsIsSteered() {
+        assertRefused(Netfence.run("attach", "--cgroup", cgroup, "--deny", "tracker.example.test"),
+                "name rules work with 'netfence run' for now");
     }
 
     @Test

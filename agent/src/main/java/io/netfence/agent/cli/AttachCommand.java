@@ -32,6 +32,10 @@ public final class AttachCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Policy policy = rules.toPolicy("attach", false);
+        if (policy.hasNames()) {
+            throw new UsageException("name rules work with 'netfence run' for now; attach cannot learn names yet "
+                    + "(it does not steer the cgroup's DNS): use addresses or prefixes");
+        }
         CgroupFs cgroups = Preflight.check();
         Cgroup cgroup = cgroups.open(cgroupPath);
         if (cgroup.path().equals("/")) {
