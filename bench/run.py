@@ -88,7 +88,9 @@ def setup_cgroup():
     CG.mkdir(parents=True)
 
     def remove():
-        for d in (CG, CG.parent):
+        # every cgroup below the bench's own, deepest first (the agent's unprivileged runs live there too)
+        below = sorted((p for p in CG.parent.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True)
+        for d in below + [CG.parent]:
             for _ in range(200):
                 pids = (d / "cgroup.procs").read_text().split() if d.exists() else []
                 for p in pids:
