@@ -50,10 +50,6 @@ __noinline int nf_first_matching_port_rule(__u32 ruleset, __u32 index, __u32 pro
 }
 
 /*
- * own: the peer socket of a loopback flow belongs to this attachment's confinement (see
- * nf_sk_scopes); it turns an own-loopback entry into an allow.
- */
-/*
  * connect() and sendmsg() start flows: they honour a learned address's expiry. Packets of TCP and
  * UDP flows belong to a flow one of them allowed, so they do not (an open connection outlives the
  * TTL); other packets (ICMP, raw sockets) start nothing else, so they do.
@@ -89,6 +85,8 @@ static __always_inline int nf_decide_learned(__u32 ruleset, __u32 scope, const s
 }
 
 /*
+ * own: the peer socket of a loopback flow belongs to this attachment's confinement (see
+ * nf_sk_scopes); it turns an own-loopback entry into an allow.
  * names: the slot has name rules in this direction, so addresses learned for this attachment
  * (scope) come first, as host rules; slots without pay nothing for them.
  */
