@@ -13,8 +13,16 @@ final class HeapTrim {
 
     static void trimIfMostlyFree() {
         Runtime runtime = Runtime.getRuntime();
-        if (runtime.freeMemory() > SLACK_BYTES) {
+        if (mostlyFree(runtime.freeMemory(), runtime.totalMemory())) {
             System.gc();
         }
+    }
+
+    /**
+     * "Mostly free", not only "much free": an agent holding large policies would otherwise collect
+     * every 5 s for ever, its shrunk heap still keeping more than the slack free.
+     */
+    static boolean mostlyFree(long free, long committed) {
+        return free > SLACK_BYTES && free > committed - free;
     }
 }
