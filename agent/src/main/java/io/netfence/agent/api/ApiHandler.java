@@ -1,20 +1,16 @@
 package io.netfence.agent.api;
 
-import io.netfence.agent.http.Replies;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 
 /**
  * Routes one request to {@link ApiRoutes}. On the event loop it only decodes, answers
@@ -38,7 +34,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (!peerAllowed.test(ctx.channel())) {
-            answer(ctx, ApiResponse.error(403, "the netfence API is for root only"));
+            Answers.answer(ctx, ApiResponse.error(403, "the netfence API is for root only"));
             return;
         }
         QueryStringDecoder uri;
@@ -47,12 +43,12 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             uri = new QueryStringDecoder(request.uri());
             path = uri.path();
         } catch (IllegalArgumentException e) {
-            answer(ctx, ApiResponse.error(400, "malformed request path: " + e.getMessage()));
+            Answers.answer(ctx, ApiResponse.error(400, "malformed request path: " + e.getMessage()));
             return;
         }
         HttpMethod method = request.method();
         if (path.equals("/v1/health") && method.equals(HttpMethod.GET)) {
-            answer(ctx, safely(routes::health));
+            Answers.answer(ctx, Answers.safely(routes::health));
         } else if (path.equals(EVENTS) && method.equals(HttpMethod.GET)) {
             try {
                 EventStream.serve(ctx, uri, routes.events(), e -> true);
@@ -60,19 +56,19 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 ctx.close();
             }
         } else if (path.equals(POLICIES) && method.equals(HttpMethod.GET)) {
-            offload(ctx, routes::policies);
+            Answers.offload(workers, ctx, routes::policies);
         } else if (path.equals(POLICIES) && (method.equals(HttpMethod.POST) || method.equals(HttpMethod.PUT))) {
             String source = request.headers().get("X-Netfence-Source", "request");
             byte[] body = ByteBufUtil.getBytes(request.content());
-            offload(ctx, () -> apply(source, body));
+            Answers.offload(workers, ctx, () -> apply(source, body));
         } else if (path.startsWith(FLOWS + "/") && method.equals(HttpMethod.GET)) {
             String name = path.substring(FLOWS.length() + 1);
-            offload(ctx, () -> routes.flows(name));
+            Answers.offload(workers, ctx, () -> routes.flows(name));
         } else if (path.startsWith(POLICIES + "/") && method.equals(HttpMethod.DELETE)) {
             String name = path.substring(POLICIES.length() + 1);
-            offload(ctx, () -> routes.delete(name));
+            Answers.offload(workers, ctx, () -> routes.delete(name));
         } else {
-            answer(ctx, ApiResponse.error(404, "no such endpoint: " + method.name() + " " + path));
+            Answers.answer(ctx, ApiResponse.error(404, "no such endpoint: " + method.name() + " " + path));
         }
     }
 
@@ -86,25 +82,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return routes.apply(source, yaml);
     }
 
-    private void offload(ChannelHandlerContext ctx, Supplier<ApiResponse> route) {
-        if (!workers.offer(() -> answer(ctx, safely(route)))) {
-            answer(ctx, ApiResponse.error(503, "the agent is busy with other API requests; try again"));
-        }
-    }
 
-    static ApiResponse safely(Supplier<ApiResponse> route) {
-        try {
-            return route.get();
-        } catch (StackOverflowError e) {
-            return ApiResponse.error(400, "the request is nested too deeply to read");
-        } catch (Throwable e) { // answered, never left to hang the client
-            return ApiResponse.error(500, "internal error: " + e);
-        }
-    }
 
-    private static void answer(ChannelHandlerContext ctx, ApiResponse response) {
-        byte[] body = (ApiJson.write(response.body()) + "\n").getBytes(StandardCharsets.UTF_8);
-        Replies.sendAndClose(ctx, Replies.of(HttpResponseStatus.valueOf(response.status()), "application/json", body));
-    }
 
 }

@@ -1,6 +1,5 @@
 package io.netfence.agent.api;
 
-import io.netfence.agent.http.Replies;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -8,11 +7,9 @@ import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.unix.PeerCredentials;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.function.Supplier;
 
 /** Routes the run socket's two requests to {@link RunRoutes}, off the event loop, for the peer the kernel names. */
 final class RunHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -33,19 +30,19 @@ final class RunHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             int[] gids = credentials.gids();
             peer = new Peer(credentials.pid(), credentials.uid(), gids.length > 0 ? gids[0] : -1);
         } catch (IOException | ClassCastException e) {
-            answer(ctx, ApiResponse.error(403, "cannot tell who is asking: " + e.getMessage()));
+            Answers.answer(ctx, ApiResponse.error(403, "cannot tell who is asking: " + e.getMessage()));
             return;
         }
         String path;
         try {
             path = new QueryStringDecoder(request.uri()).path();
         } catch (IllegalArgumentException e) {
-            answer(ctx, ApiResponse.error(400, "malformed request path: " + e.getMessage()));
+            Answers.answer(ctx, ApiResponse.error(400, "malformed request path: " + e.getMessage()));
             return;
         }
         if (path.equals(RUNS) && request.method().equals(HttpMethod.POST)) {
             String body = new String(ByteBufUtil.getBytes(request.content()), StandardCharsets.UTF_8);
-            offload(ctx, () -> {
+            Answers.offload(workers, ctx, () -> {
                 RunRequest run;
                 try {
                     run = ApiJson.read(body, RunRequest.class);
@@ -62,20 +59,11 @@ final class RunHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
         } else if (path.startsWith(RUNS + "/") && request.method().equals(HttpMethod.DELETE)) {
             String id = path.substring(RUNS.length() + 1);
-            offload(ctx, () -> routes.finish(peer, id));
+            Answers.offload(workers, ctx, () -> routes.finish(peer, id));
         } else {
-            answer(ctx, ApiResponse.error(404, "no such endpoint: " + request.method().name() + " " + path));
+            Answers.answer(ctx, ApiResponse.error(404, "no such endpoint: " + request.method().name() + " " + path));
         }
     }
 
-    private void offload(ChannelHandlerContext ctx, Supplier<ApiResponse> route) {
-        if (!workers.offer(() -> answer(ctx, ApiHandler.safely(route)))) {
-            answer(ctx, ApiResponse.error(503, "the agent is busy; try again"));
-        }
-    }
 
-    private static void answer(ChannelHandlerContext ctx, ApiResponse response) {
-        byte[] body = (ApiJson.write(response.body()) + "\n").getBytes(StandardCharsets.UTF_8);
-        Replies.sendAndClose(ctx, Replies.of(HttpResponseStatus.valueOf(response.status()), "application/json", body));
-    }
 }
