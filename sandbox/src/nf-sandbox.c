@@ -5,7 +5,7 @@
  *
  *   nf-sandbox --procs CGROUP_PROCS [--user USER|UID] [--netns] [--keep-privileges]
  *              -- EXECUTABLE ARGV0 [ARGS...]
- *   nf-sandbox --agent [--netns] -- EXECUTABLE ARGV0 [ARGS...]      (as any user)
+ *   nf-sandbox --agent [--user USER|UID] [--netns] [--keep-privileges] -- EXECUTABLE ARGV0 [ARGS...]
  *
  * The command runs as USER, else as the user sudo was invoked by (SUDO_UID, that user's primary
  * and supplementary groups), else as root inside a user namespace in which uid 0 is the host's
@@ -16,8 +16,9 @@
  * only loopback. --keep-privileges skips all of that: the command only joins the cgroup, as
  * host root.
  *
- * With --agent (an unprivileged `netfence run`) it stops itself at once; the netfence agent moves
- * it into the run's cgroup, which the user cannot write, and the CLI lets it continue. It then
+ * With --agent (a `netfence run` through the agent) it stops itself at once instead of joining
+ * the cgroup; the netfence agent moves it into the run's cgroup and the CLI lets it continue. As
+ * root it then goes on as above. As any other user (--user and --keep-privileges are root's) it
  * takes a user namespace of its own (the user stays the user), a PID namespace with its own /proc
  * and the rest as above, all without privilege.
  *
@@ -328,18 +329,28 @@ static void own_cgroup(char *path, size_t size)
  * stopped. A user namespace in which the user is still the user gives it the right to make a PID
  * namespace (and a network namespace) of its own; nothing here needs privilege.
  */
-static void run_for_agent(int netns, char **command)
+/*
+ * A run through the agent: stops at once; the agent moves this process into the run's cgroup and
+ * the CLI lets it continue. Refuses to go on if it was not moved.
+ */
+static void await_agent(const char *command)
 {
-	char before[4096], after[4096], map[64];
-	uid_t uid = getuid();
-	gid_t gid = getgid();
-	pid_t pid;
+	char before[4096], after[4096];
 
 	own_cgroup(before, sizeof(before));
 	raise(SIGSTOP);
 	own_cgroup(after, sizeof(after));
 	if (!strcmp(before, after))
-		die("the netfence agent did not move this run into its cgroup; not running %s unconfined", command[0]);
+		die("the netfence agent did not move this run into its cgroup; not running %s unconfined", command);
+}
+
+static void run_for_agent(int netns, char **command)
+{
+	char map[64];
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+	pid_t pid;
+
 	interactive = isatty(STDIN_FILENO);
 	if (unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | (netns ? CLONE_NEWNET : 0)) < 0)
 		die("cannot create namespaces (%s): unprivileged user namespaces may be off on this host "
@@ -413,13 +424,15 @@ int main(int argc, char **argv)
 			die("nf-sandbox: unexpected argument '%s'", argv[i]);
 		}
 	}
-	if (agent && command)
-		run_for_agent(netns, command);
-	if (!procs || !command)
-		die("usage: nf-sandbox --procs PATH [--user USER] [--netns] [--keep-privileges] -- EXE ARGV0 [ARGS...]"
-		    " | --agent [--netns] -- EXE ARGV0 [ARGS...]");
+	if (!command || (!procs == !agent))
+		die("usage: nf-sandbox --procs PATH|--agent [--user USER] [--netns] [--keep-privileges] -- EXE ARGV0 [ARGS...]");
 	/* first of all: nothing of the command ever runs outside the run's cgroup */
-	write_file(procs, "0");
+	if (agent)
+		await_agent(command[0]);
+	else
+		write_file(procs, "0");
+	if (agent && geteuid() != 0)
+		run_for_agent(netns, command);
 	if (keep)
 		exec_command(command);
 	resolve(&id, user);

@@ -147,6 +147,33 @@ class UnprivilegedRunKernelTest {
     }
 
     @Test
+    void rootsRunGoesThroughTheAgentToo() {
+        agent.close(); // runs without root turned off: root is not bound by unprivileged_run
+        agent = TestAgent.create().allowRuns("nobody", cgroups.root() + "/runs", 2, 50).start();
+        Netfence.ok("attach", "--cgroup", session, "--deny", "127.0.0.4");
+        try {
+            String probe = String.join(" ", Probe.command("tcp", "127.0.0.2", "1", "+", "tcp", "127.0.0.4", "1", "+", "tcp", "127.0.0.3", "1"));
+            Result r = cgroups.run(session, Netfence.command("run", "--run-socket", agent.runSocket().toString(), "--deny", "127.0.0.2",
+                    "--", "/bin/sh", "-c", "grep ^0:: /proc/self/cgroup; " + probe));
+
+            assertEquals(4, r.stdoutLines().size(), r.toString());
+            assertTrue(r.stdoutLines().get(0).matches("0::" + cgroups.root() + "/runs/uid-0/run-[0-9]+"),
+                    "the agent made the run's cgroup: " + r);
+            assertEquals(List.of("error EPERM", "error EPERM", "error ECONNREFUSED"), r.stdoutLines().subList(1, 4),
+                    "the run's rule and the session's policy (deny .4) both hold: " + r);
+            assertTrue(r.stderr().contains("netfence: denied 2 times"), r.stderr());
+            Path rootRuns = cgroups.directory(cgroups.root() + "/runs/uid-0");
+            try (var left = Files.list(rootRuns)) {
+                assertEquals(0, left.filter(Files::isDirectory).count(), "the run's cgroup is gone afterwards");
+            }
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        } finally {
+            Netfence.ok("detach", "--cgroup", session);
+        }
+    }
+
+    @Test
     void limitsAndAccessAreEnforcedWithAClearReason() {
         List<String> many = new ArrayList<>();
         for (int i = 0; i < 60; i++) {

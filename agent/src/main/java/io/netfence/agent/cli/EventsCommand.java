@@ -45,7 +45,7 @@ public final class EventsCommand implements Callable<Integer> {
             path.append("policy=").append(ApiClient.segment(policy));
         }
         // root sees every event; anyone else, through the run socket, those of their own runs
-        ApiClient client = Preflight.isRoot() ? api.client() : new ApiClient(UnprivilegedRun.socket(runSocket));
+        ApiClient client = Preflight.isRoot() ? api.client() : new ApiClient(AgentRun.socket(runSocket));
         client.stream(path.toString(), line -> {
             System.out.println(json ? line : text(line));
             System.out.flush();

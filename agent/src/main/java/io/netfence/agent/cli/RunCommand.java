@@ -34,6 +34,11 @@ import picocli.CommandLine.Parameters;
                 + "COMMAND's, and afterwards the cgroup and its programs are gone (processes COMMAND left behind "
                 + "are killed). A summary of what was denied is printed on stderr.",
                 "",
+                "When the netfence agent is running, the run goes through it (its run socket): COMMAND's cgroup is then "
+                + "in the agent's run subtree, under the rules given plus every netfence policy the caller is under. "
+                + "Without the agent, root's run attaches by itself; a user without root needs the agent. Runs with name "
+                + "rules, --learn, --cgroup-parent or over 1000 rules are always made by root's run itself.",
+                "",
                 "COMMAND is sandboxed, even when netfence runs as root: it runs as the sudo caller, --user, or root "
                 + "inside a user namespace (the host's nobody); it cannot leave its cgroup (cgroupfs is read-only), "
                 + "see or signal processes outside (PID namespace), touch netfence's pins (no bpffs), or gain any "
@@ -44,6 +49,8 @@ import picocli.CommandLine.Parameters;
                 "  sudo netfence run --deny any --allow 198.18.0.0/15:443/tcp -- ./client     (runs as you)"})
 public final class RunCommand implements Callable<Integer> {
     private static final int SUMMARY_DESTINATIONS = 3;
+    /** Larger rule sets are applied by root's run itself: a run request is meant to be small. */
+    private static final int AGENT_RUN_MAX_RULES = 1000;
     private static final List<String> FORWARDED_SIGNALS = List.of("TERM", "HUP", "USR1", "USR2");
 
     @Mixin
@@ -75,8 +82,9 @@ public final class RunCommand implements Callable<Integer> {
                     + "sandbox: COMMAND can leave the cgroup, open packet sockets or detach netfence's programs.")
     boolean keepPrivileges;
 
-    @Option(names = "--run-socket", paramLabel = "PATH", description = "Without root: the agent's run socket "
-            + "(default: unprivileged_run.socket in /etc/netfence/netfence.yaml, else /run/netfence/run.sock).")
+    @Option(names = "--run-socket", paramLabel = "PATH", description = "The agent's run socket (default: "
+            + "unprivileged_run.socket in /etc/netfence/netfence.yaml, else /run/netfence/run.sock). Without root a run "
+            + "needs the agent; root's run goes through it whenever one answers there.")
     Path runSocketOption;
 
     @Option(names = "--dns-grace", paramLabel = "SECONDS",
@@ -100,6 +108,8 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("netfence: " + command.get(0) + ": command not found");
             return ExitCodes.NOT_FOUND;
         }
+        SandboxLauncher.Options sandbox = new SandboxLauncher.Options(user, privateNetwork, keepPrivileges);
+        Path runSocket = AgentRun.socket(runSocketOption);
         if (!Preflight.isRoot()) {
             if (user != null || keepPrivileges || cgroupParent != null || learn) {
                 throw new UsageException("--user, --keep-privileges, --cgroup-parent and --learn need root");
@@ -107,7 +117,10 @@ public final class RunCommand implements Callable<Integer> {
             if (policy.hasNames()) {
                 throw new UsageException("name rules need root (the DNS proxy runs in netfence run itself)");
             }
-            return UnprivilegedRun.run(UnprivilegedRun.socket(runSocketOption), policy, privateNetwork, executable, command, RunCommand::forwardSignals);
+            return AgentRun.run(runSocket, policy, sandbox, executable, command, RunCommand::forwardSignals);
+        }
+        if (throughAgent(policy) && AgentRun.answers(runSocket)) {
+            return AgentRun.run(runSocket, policy, sandbox, executable, command, RunCommand::forwardSignals);
         }
         CgroupFs cgroups = Preflight.check();
         String parent = cgroupParent != null ? cgroupParent : cgroups.cgroupOf(self);
@@ -139,6 +152,16 @@ public final class RunCommand implements Callable<Integer> {
             writeLearned(learned);
         }
         return exitCode;
+    }
+
+    /**
+     * Whether root's run goes through a running agent (which then owns every program and ruleset),
+     * rather than attaching by itself: all runs but those needing what only this process does
+     * (the DNS proxy of name rules, reading learned flows) or a cgroup placement of their own.
+     */
+    private boolean throughAgent(Policy policy) {
+        return !learn && !policy.hasNames() && cgroupParent == null
+                && policy.egress().size() + policy.ingress().size() <= AGENT_RUN_MAX_RULES;
     }
 
     private void writeLearned(List<FlowRecords.Recorded> learned) throws IOException {

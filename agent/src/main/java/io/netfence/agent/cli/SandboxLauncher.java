@@ -30,7 +30,21 @@ final class SandboxLauncher {
 
     /** The argv that runs {@code command} (its executable already resolved) in the cgroup. */
     static List<String> argv(Path cgroupProcs, Options options, String executable, List<String> command) {
-        List<String> argv = new ArrayList<>(List.of(executable().toString(), "--procs", cgroupProcs.toString()));
+        return argv(List.of(executable().toString(), "--procs", cgroupProcs.toString()), options, executable, command);
+    }
+
+    /**
+     * The argv that runs {@code command} in the cgroup the agent moves it into: it stops first
+     * (nf-sandbox --agent). Root's copy is the shared one in the runtime directory, a user's a
+     * private one.
+     */
+    static List<String> argvForAgent(Options options, String executable, List<String> command) throws IOException {
+        Path launcher = Preflight.isRoot() ? executable() : privateCopy();
+        return argv(List.of(launcher.toString(), "--agent"), options, executable, command);
+    }
+
+    private static List<String> argv(List<String> launcher, Options options, String executable, List<String> command) {
+        List<String> argv = new ArrayList<>(launcher);
         if (options.user() != null) {
             argv.addAll(List.of("--user", options.user()));
         }
@@ -50,7 +64,7 @@ final class SandboxLauncher {
      * For a user without root: a private copy of nf-sandbox (it needs no privilege in --agent
      * mode), deleted when this JVM exits.
      */
-    static Path privateCopy() throws IOException {
+    private static Path privateCopy() throws IOException {
         Path file = Files.createTempFile("nf-sandbox-", "", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         file.toFile().deleteOnExit();
         try (InputStream in = SandboxLauncher.class.getResourceAsStream(RESOURCE)) {

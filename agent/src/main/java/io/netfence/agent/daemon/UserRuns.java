@@ -34,7 +34,8 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 /**
- * Runs of users without root: each lives in a cgroup of its own in the netfence-owned subtree
+ * Runs through the agent, of users without root (access and limits from unprivileged_run) and of
+ * root while the agent is up (unlimited): each lives in a cgroup of its own in the netfence-owned subtree
  * ({@code <cgroup>/uid-UID/run-PID}, root-owned, so the user can neither leave nor widen it), under
  * the requested rules plus every netfence policy in force on the caller's own cgroup and its
  * ancestors, taken by their rulesets: a run only narrows. The process to confine is the caller's
@@ -64,7 +65,7 @@ final class UserRuns implements RunRoutes {
 
     @Override
     public ApiResponse start(Peer peer, RunRequest request) {
-        Optional<String> refusal = ProcessFacts.mayRun(peer, settings);
+        Optional<String> refusal = isRoot(peer) ? Optional.empty() : ProcessFacts.mayRun(peer, settings);
         if (refusal.isPresent()) {
             return ApiResponse.error(403, refusal.get());
         }
@@ -74,7 +75,7 @@ final class UserRuns implements RunRoutes {
         } catch (RuleSyntaxException e) {
             return ApiResponse.error(400, e.getMessage());
         }
-        if (policy.egress().size() + policy.ingress().size() > settings.maxRules()) {
+        if (!isRoot(peer) && policy.egress().size() + policy.ingress().size() > settings.maxRules()) {
             return ApiResponse.error(429, "a run may have at most " + settings.maxRules() + " rules (max_rules), not "
                     + (policy.egress().size() + policy.ingress().size()));
         }
@@ -94,7 +95,7 @@ final class UserRuns implements RunRoutes {
         ensure(settings.cgroup());
         ensure(userTree);
         long active = runsOf(userTree);
-        if (active >= settings.maxRunsPerUser()) {
+        if (!isRoot(peer) && active >= settings.maxRunsPerUser()) {
             return ApiResponse.error(429, "uid " + peer.uid() + " has " + active + " runs going; at most "
                     + settings.maxRunsPerUser() + " at once (max_runs_per_user)");
         }
@@ -120,6 +121,11 @@ final class UserRuns implements RunRoutes {
             throw e;
         }
         return ApiResponse.ok(new RunStarted(Long.toString(pid), run.path(), inheritedFrom));
+    }
+
+    /** Root's runs come here too (one protocol for every run while an agent is up), unlimited. */
+    private static boolean isRoot(Peer peer) {
+        return peer.uid() == 0;
     }
 
     @Override

@@ -12,23 +12,27 @@ import io.netfence.agent.policy.Policy;
 import io.netfence.agent.policy.RuleSyntax;
 import io.netfence.agent.policy.RuleTexts;
 import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code netfence run} for a user without root: the agent does what needs root. nf-sandbox starts
- * stopped; the agent, asked over its run socket, checks that it is this process's own child, puts
- * it into a run cgroup of its own under the policy asked for plus every policy this user is
- * under, and only then is it let go on, into its user and PID namespaces and COMMAND.
+ * {@code netfence run} through the agent: always for a user without root (the agent does what
+ * needs root), and for root whenever an agent is up, so that a run never loads programs or writes
+ * rulesets beside the agent. nf-sandbox starts stopped; the agent, asked over its run socket,
+ * checks that it is this process's own child, puts it into a run cgroup of its own under the
+ * policy asked for plus every policy the caller is under, and only then is it let go on, into its
+ * namespaces and COMMAND.
  */
-final class UnprivilegedRun {
+final class AgentRun {
     private static final int SIGKILL = 9;
     private static final int SIGCONT = 18;
     private static final long STOP_WAIT_MILLIS = 5000;
 
-    private UnprivilegedRun() {}
+    private AgentRun() {}
 
     /** The agent's run socket: the option, else the config's unprivileged_run.socket, else the default. */
     static Path socket(Path option) {
@@ -42,20 +46,26 @@ final class UnprivilegedRun {
         }
     }
 
-    static int run(Path runSocket, Policy policy, boolean privateNetwork, String executable, List<String> command,
+    /** Whether an agent answers on the run socket (a socket file left by a dead agent does not). */
+    static boolean answers(Path runSocket) {
+        if (!Files.exists(runSocket)) {
+            return false;
+        }
+        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(runSocket))) {
+            return probe.isConnected();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static int run(Path runSocket, Policy policy, SandboxLauncher.Options options, String executable, List<String> command,
                    java.util.function.Consumer<Process> forwardSignals) throws Exception {
         if (!Files.exists(runSocket)) {
             throw new UsageException("run without root needs the netfence agent, and there is none at " + runSocket
                     + ": ask an administrator to start it (systemctl enable --now netfence) and to let you run "
                     + "(unprivileged_run in /etc/netfence/netfence.yaml)");
         }
-        List<String> argv = new ArrayList<>(List.of(SandboxLauncher.privateCopy().toString(), "--agent"));
-        if (privateNetwork) {
-            argv.add("--netns");
-        }
-        argv.add("--");
-        argv.add(executable);
-        argv.addAll(command);
+        List<String> argv = SandboxLauncher.argvForAgent(options, executable, command);
         Process child = new ProcessBuilder(argv).inheritIO().start();
         if (!stopped(child.pid())) {
             child.destroyForcibly();
