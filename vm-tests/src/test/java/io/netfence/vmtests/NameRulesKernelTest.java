@@ -11,6 +11,8 @@ import io.netfence.vmtests.fixtures.KernelTest;
 import io.netfence.vmtests.fixtures.Probe;
 import io.netfence.vmtests.fixtures.Result;
 import io.netfence.vmtests.fixtures.TestCgroups;
+import io.netfence.vmtests.fixtures.Eventually;
+import io.netfence.vmtests.fixtures.TestAgent;
 import io.netfence.vmtests.fixtures.TestHost;
 import io.netfence.vmtests.fixtures.TestResolver;
 import java.time.Duration;
@@ -21,8 +23,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Name rules under {@code netfence run}: a real dnsmasq in a test host answers, the confined
- * probe asks it as a resolver library does, and the run's DNS proxy learns what it may reach.
+ * Name rules under {@code netfence run} and in agent policies: a real dnsmasq in a test host
+ * answers, the confined probe asks it as a resolver library does, and the run's or the agent's
+ * DNS proxy learns what it may reach.
  */
 @KernelTest
 class NameRulesKernelTest {
@@ -127,5 +130,48 @@ class NameRulesKernelTest {
         Result r = dns(allowOnlyApi(), "dnsloop", "1000", API, resolver.address, "" + PORT);
 
         assertEquals(List.of("lookups 1000 refused 0 failed 0"), r.stdoutLines(), r.toString());
+    }
+
+    private static List<String> dnsProbe(String... probe) {
+        List<String> command = new ArrayList<>(List.of(Probe.PYTHON, Probe.script("dnsprobe.py").toString()));
+        command.addAll(List.of(probe));
+        return command;
+    }
+
+    private static int applied(TestAgent agent) {
+        return agent.log().split("Applied ", -1).length - 1;
+    }
+
+    @Test
+    void anAgentPolicyLearnsNamesPerCgroupAndKeepsThemAcrossReloadAndRestart() {
+        String service = cgroups.create("service");
+        String sibling = cgroups.create("sibling");
+        String policy = "policies:\n  - name: names\n    target: \"" + cgroups.root() + "/{service,sibling}\"\n    egress:\n"
+                + "      - deny any\n      - allow " + API + ":" + PORT + "/tcp\n";
+        List<String> literal = Probe.command("tcp", host.peerV4, "" + PORT);
+        try (TestAgent agent = TestAgent.create()) {
+            agent.writePolicy("names.yaml", policy);
+            agent.start();
+            Eventually.holds("the agent confines the service", () -> cgroups.run(service, literal).stdout().strip().equals("error EPERM"));
+
+            Result lookup = cgroups.run(service, dnsProbe("dnsconnect", API, resolver.address, "A", "" + PORT));
+            Result denied = cgroups.run(service, dnsProbe("dns", TRACKER, resolver.address, "A"));
+            assertEquals(List.of("ok"), lookup.stdoutLines(), "an allowed name connects at once: " + lookup + agent.log());
+            assertEquals(List.of("rcode 5"), denied.stdoutLines(), "a name no rule allows is refused at lookup: " + denied);
+            assertEquals("ok", cgroups.run(service, literal).stdout().strip(), "the learned address counts for the service");
+            assertEquals("error EPERM", cgroups.run(sibling, literal).stdout().strip(), "but not for another cgroup of the policy");
+
+            int before = applied(agent);
+            agent.writePolicy("names.yaml", policy + "      - deny 198.18.255.255\n"); // new rulesets for the policy
+            Eventually.holds("the changed policy is applied", () -> applied(agent) > before);
+            assertEquals("ok", cgroups.run(service, literal).stdout().strip(), "still learned after the reload, without a lookup");
+
+            agent.kill();
+            agent.start();
+            Eventually.holds("the restarted agent applied its policies", () -> applied(agent) > before + 1);
+            assertEquals("ok", cgroups.run(service, literal).stdout().strip(), "still learned after a kill -9 and restart: " + agent.log());
+            Result again = cgroups.run(service, dnsProbe("dnsconnect", API, resolver.address, "A", "" + PORT));
+            assertEquals(List.of("ok"), again.stdoutLines(), "the restarted agent answers lookups: " + again + agent.log());
+        }
     }
 }

@@ -33,8 +33,9 @@ public final class AttachCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Policy policy = rules.toPolicy("attach", false);
         if (policy.hasNames()) {
-            throw new UsageException("name rules work with 'netfence run' for now; attach cannot learn names yet "
-                    + "(it does not steer the cgroup's DNS): use addresses or prefixes");
+            throw new UsageException("name rules need a DNS proxy that outlives the command, and attach leaves none: "
+                    + "give the cgroup an agent policy (netfence apply, or a file in /etc/netfence/policies.d), or use "
+                    + "addresses or prefixes here");
         }
         CgroupFs cgroups = Preflight.check();
         Cgroup cgroup = cgroups.open(cgroupPath);

@@ -274,12 +274,6 @@ public final class PolicyFiles {
                     yaml.error(item, RuleBudget.refusal());
                     break;
                 }
-                if (!parsedNames.isEmpty()) {
-                    // the agent does not steer DNS yet: a name rule it took would silently do nothing
-                    yaml.error(item, "name rules ('" + text.get() + "') work with 'netfence run' for now; agent policies "
-                            + "cannot learn names yet: use addresses or prefixes here");
-                    continue;
-                }
                 rules.addAll(parsed);
                 names.addAll(parsedNames);
             } catch (RuleSyntaxException problem) {

@@ -14,6 +14,7 @@ import io.netfence.agent.datapath.KernelDatapath;
 import io.netfence.agent.datapath.PacketSocketPolicing;
 import io.netfence.agent.host.AgentPidFile;
 import io.netfence.agent.learn.ObservedFlow;
+import io.netfence.agent.names.DnsLimits;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.HashSet;
@@ -36,6 +37,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Agent implements AutoCloseable, AgentControl {
     private static final long RESCAN_SECONDS = 5;
+    /** How often learned names are expired and saved for the next agent. */
+    private static final long NAMES_SECONDS = 2;
     /** Within the stop's bound (StopDeadline), with time left for the rest of close. */
     private static final long WORKER_GRACE_MILLIS = 1000;
 
@@ -56,12 +59,14 @@ public final class Agent implements AutoCloseable, AgentControl {
     private final java.util.concurrent.atomic.AtomicLong reloadsRejected = new java.util.concurrent.atomic.AtomicLong();
     private volatile Map<Integer, String> policyNames = Map.of();
     private boolean everLearned; // on the agent's thread only
+    private final AgentNames names;
 
-    private Agent(AgentConfig config, KernelDatapath datapath, CgroupFs cgroups) {
+    private Agent(AgentConfig config, KernelDatapath datapath, CgroupFs cgroups, AgentNames names) {
         this.config = config;
         this.cgroups = cgroups;
         this.datapath = datapath;
-        this.reconciler = new Reconciler(datapath, cgroups);
+        this.names = names;
+        this.reconciler = new Reconciler(datapath, cgroups, names);
         this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "netfence-reconciler");
             t.setDaemon(true);
@@ -75,7 +80,7 @@ public final class Agent implements AutoCloseable, AgentControl {
         datapath.collectGarbage();
         AgentPidFile.claim(datapath.runtimeDirectory());
         datapath.keepLoaded();
-        Agent agent = new Agent(config, datapath, cgroups);
+        Agent agent = new Agent(config, datapath, cgroups, AgentNames.start(datapath, DnsLimits.DEFAULT));
         agent.packetSockets = datapath.packetSocketPolicing();
         if (!agent.packetSockets.enforced()) {
             Log.error("packet and XDP sockets are " + agent.packetSockets.describe()
@@ -112,6 +117,8 @@ public final class Agent implements AutoCloseable, AgentControl {
             });
             agent.worker.scheduleWithFixedDelay(() -> agent.runLogged(agent.reconciler::reconcileAll, "rescan cgroups"),
                     RESCAN_SECONDS, RESCAN_SECONDS, TimeUnit.SECONDS);
+            agent.worker.scheduleWithFixedDelay(() -> agent.runLogged(agent.names::maintain, "keep learned names"),
+                    NAMES_SECONDS, NAMES_SECONDS, TimeUnit.SECONDS);
             agent.worker.scheduleWithFixedDelay(HeapTrim::trimIfMostlyFree, HeapTrim.SECONDS, HeapTrim.SECONDS, TimeUnit.SECONDS);
             return agent;
         } catch (IOException | RuntimeException e) {
@@ -324,6 +331,7 @@ public final class Agent implements AutoCloseable, AgentControl {
             Log.error("The reconciler did not stop within " + WORKER_GRACE_MILLIS + " ms; leaving it to the exit.");
             return;
         }
+        names.close();
         datapath.release();
         AgentPidFile.release(datapath.runtimeDirectory());
     }

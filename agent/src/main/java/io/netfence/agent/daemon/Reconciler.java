@@ -10,6 +10,7 @@ import io.netfence.agent.datapath.AttachmentRecord;
 import io.netfence.agent.datapath.Datapath;
 import io.netfence.agent.datapath.RulesetOwner;
 import io.netfence.agent.datapath.abi.CgroupPolicy;
+import io.netfence.agent.names.NamePolicy;
 import io.netfence.agent.policy.Policy;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -32,6 +33,7 @@ import java.util.TreeMap;
 final class Reconciler {
     /** The slot of a cgroup that matches more policies than it can hold: it denies everything. */
     private static final AppliedPolicy DENY_ALL = new AppliedPolicy("(deny-all)", 0, 0, 0, false, false, false);
+    private static final List<AppliedPolicy> DENY_ALL_SLOTS = List.of(DENY_ALL);
 
     private final Datapath datapath;
     private final CgroupFs cgroups;
@@ -43,11 +45,17 @@ final class Reconciler {
     private final Map<String, Integer> policyIds = new HashMap<>();
     private final Map<Long, Pointed> pointed = new HashMap<>();
     private final Map<String, String> conflicts = new TreeMap<>();
+    private final AttachmentNames names;
 
     /** What a cgroup was last pointed at by this agent. */
     private record Pointed(String path, List<AppliedPolicy> policies) {}
 
     Reconciler(Datapath datapath, CgroupFs cgroups) {
+        this(datapath, cgroups, AttachmentNames.NONE);
+    }
+
+    Reconciler(Datapath datapath, CgroupFs cgroups, AttachmentNames names) {
+        this.names = names;
         this.datapath = datapath;
         this.cgroups = cgroups;
         this.tree = new CgroupTree(cgroups.mount());
@@ -124,6 +132,7 @@ final class Reconciler {
             if (record.isPresent() && record.get().kind() == AttachmentRecord.Kind.AGENT && !desired.contains(record.get().cgroupPath())) {
                 datapath.detach(e.getKey());
                 pointed.remove(e.getKey());
+                names.released(CgroupPolicy.scopeOf(e.getKey()));
                 Log.info("Released " + record.get().cgroupPath() + ": no policy targets it any more.");
             }
         }
@@ -148,6 +157,7 @@ final class Reconciler {
             if (!cgroups.exists(pointed.get(id).path(), id)) {
                 datapath.detach(id);
                 pointed.remove(id);
+                names.released(CgroupPolicy.scopeOf(id));
             }
         }
     }
@@ -178,14 +188,19 @@ final class Reconciler {
         if (policies.size() > CgroupPolicy.MAX_SLOTS) {
             conflicts.put(path, matching.size() + " policies target it but a cgroup holds at most " + CgroupPolicy.MAX_SLOTS
                     + "; all its traffic is denied");
-            policies = List.of(DENY_ALL);
+            policies = DENY_ALL_SLOTS;
         }
         Pointed before = pointed.get(cgroup.id());
         if (before != null && before.policies().equals(policies)) {
             return true;
         }
+        int scope = CgroupPolicy.scopeOf(cgroup.id());
+        List<NamePolicy> namePolicies = policies == DENY_ALL_SLOTS ? List.of() : matching.stream()
+                .filter(s -> s.policy().hasNames()).map(s -> NamePolicy.of(scope, s.policy(), applied.get(s.name()))).toList();
+        names.pointing(scope, namePolicies);
         datapath.point(cgroup, policies, AttachmentRecord.of(cgroup, matching.stream().map(PolicySpec::policy).toList(),
-                AttachmentRecord.Kind.AGENT, ProcessHandle.current().pid()));
+                AttachmentRecord.Kind.AGENT, ProcessHandle.current().pid()), names.proxyPort());
+        names.pointed(scope, namePolicies);
         pointed.put(cgroup.id(), new Pointed(path, policies));
         return true;
     }

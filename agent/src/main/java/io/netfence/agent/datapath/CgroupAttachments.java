@@ -86,12 +86,9 @@ final class CgroupAttachments {
      * Points a cgroup at written policies in one storage update, attaching netfence first if it
      * is not there yet, and stores the record. The rulesets the cgroup pointed at before are
      * left alone: whether they can go is {@link RulesetLifetime}'s decision.
+     *
+     * @param dnsPort the loopback port of the DNS proxy answering the cgroup's queries; 0: none
      */
-    void point(PinnedState state, Cgroup cgroup, List<AppliedPolicy> policies, AttachmentRecord record) throws IOException {
-        point(state, cgroup, policies, record, 0);
-    }
-
-    /** @param dnsPort the loopback port of the DNS proxy answering the cgroup's queries; 0: none */
     void point(PinnedState state, Cgroup cgroup, List<AppliedPolicy> policies, AttachmentRecord record, int dnsPort)
             throws IOException {
         byte[] key = CgroupKey.encode(cgroup.id());

@@ -27,8 +27,10 @@ public interface Datapath {
     /**
      * Points a cgroup at written policies (attaching netfence first if needed) in one storage
      * update. On failure the cgroup keeps what it had.
+     *
+     * @param dnsPort the port of the DNS proxy its queries are steered to where a policy has name rules; 0: none
      */
-    void point(Cgroup cgroup, List<AppliedPolicy> policies, AttachmentRecord record) throws IOException;
+    void point(Cgroup cgroup, List<AppliedPolicy> policies, AttachmentRecord record, int dnsPort) throws IOException;
 
     /** Deletes every agent's rulesets that no cgroup points at, except {@code kept}. */
     void deleteUnreferencedAgentRulesets(Set<Integer> kept) throws IOException;

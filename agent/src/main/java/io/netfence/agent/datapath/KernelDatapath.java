@@ -138,9 +138,9 @@ public final class KernelDatapath implements Datapath {
     }
 
     @Override
-    public void point(Cgroup cgroup, List<AppliedPolicy> policies, AttachmentRecord record) throws IOException {
+    public void point(Cgroup cgroup, List<AppliedPolicy> policies, AttachmentRecord record, int dnsPort) throws IOException {
         pins.change(state -> {
-            attachments.point(state, cgroup, policies, record);
+            attachments.point(state, cgroup, policies, record, dnsPort);
             return null;
         });
     }

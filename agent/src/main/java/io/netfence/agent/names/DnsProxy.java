@@ -70,7 +70,7 @@ public final class DnsProxy implements AutoCloseable {
         IOException last = null;
         for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
             try {
-                return bindOnce(limits);
+                return bindOnce(limits, 0);
             } catch (IOException e) {
                 last = e;
             }
@@ -78,7 +78,15 @@ public final class DnsProxy implements AutoCloseable {
         throw last;
     }
 
-    private static DnsProxy bindOnce(DnsLimits limits) throws IOException {
+    /**
+     * Binds the given port for UDP and TCP: the agent's proxy keeps one port across restarts, so
+     * attachments pointed at it by an earlier agent are answered again as soon as it is back.
+     */
+    public static DnsProxy bind(DnsLimits limits, int port) throws IOException {
+        return port == 0 ? bind(limits) : bindOnce(limits, port);
+    }
+
+    private static DnsProxy bindOnce(DnsLimits limits, int wantedPort) throws IOException {
         EventLoopGroup group = new EpollEventLoopGroup(1);
         ThreadPoolExecutor workers = new ThreadPoolExecutor(limits.workers(), limits.workers(), 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(limits.maxInFlight()), r -> {
@@ -97,7 +105,7 @@ public final class DnsProxy implements AutoCloseable {
                         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
                             self[0].onDatagram(packet);
                         }
-                    }).bind(new InetSocketAddress("0.0.0.0", 0)).sync().channel();
+                    }).bind(new InetSocketAddress("0.0.0.0", wantedPort)).sync().channel();
             int port = ((InetSocketAddress) udp.localAddress()).getPort();
             Channel tcp = new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
                     .option(ChannelOption.SO_REUSEADDR, true)
@@ -145,7 +153,13 @@ public final class DnsProxy implements AutoCloseable {
 
     /** Starts answering: the kernel maps to read and write, and the name policies of each scope. */
     public void serve(LearnedAddresses kernel, IntFunction<List<NamePolicy>> policiesOfScope, DnsLimits limits) {
-        handler = new QueryHandler(kernel, policiesOfScope, limits, stats);
+        serve(kernel, policiesOfScope, limits, AnswerListener.NONE);
+    }
+
+    /** As {@link #serve(LearnedAddresses, IntFunction, DnsLimits)}, telling {@code listener} what each answer taught. */
+    public void serve(LearnedAddresses kernel, IntFunction<List<NamePolicy>> policiesOfScope, DnsLimits limits,
+                      AnswerListener listener) {
+        handler = new QueryHandler(kernel, policiesOfScope, limits, stats, listener);
     }
 
     private Optional<DnsSteer> steer(InetSocketAddress reachedAt, int protocol) throws IOException {

@@ -1,12 +1,9 @@
 package io.netfence.agent.names;
 
-import io.netfence.agent.datapath.AppliedPolicy;
 import io.netfence.agent.datapath.LearnedAddresses;
-import io.netfence.agent.datapath.NameTable;
 import io.netfence.agent.datapath.abi.DnsSteer;
 import io.netty.handler.codec.dns.DnsResponseCode;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.IntFunction;
@@ -23,9 +20,12 @@ final class QueryHandler {
     private final Upstream upstream;
     private final DnsLimits limits;
     private final NameStats stats;
+    private final AnswerListener listener;
 
-    QueryHandler(LearnedAddresses kernel, IntFunction<List<NamePolicy>> policiesOfScope, DnsLimits limits, NameStats stats) {
+    QueryHandler(LearnedAddresses kernel, IntFunction<List<NamePolicy>> policiesOfScope, DnsLimits limits, NameStats stats,
+                 AnswerListener listener) {
         this.kernel = kernel;
+        this.listener = listener;
         this.policiesOfScope = policiesOfScope;
         this.upstream = new Upstream(limits.upstreamTimeout());
         this.limits = limits;
@@ -63,7 +63,7 @@ final class QueryHandler {
         }
         if (answer.get().code().equals(DnsResponseCode.NOERROR)) {
             try {
-                learn(question.name(), answer.get(), policies);
+                learn(steer.scope(), question.name(), answer.get(), policies);
             } catch (IOException e) {
                 stats.failed(); // never relay an answer whose addresses would then be refused
                 return Optional.of(Replies.error(query, Replies.SERVFAIL));
@@ -72,21 +72,10 @@ final class QueryHandler {
         return Optional.of(reply);
     }
 
-    private void learn(String name, Answer answer, List<NamePolicy> policies) throws IOException {
+    private void learn(int scope, String name, Answer answer, List<NamePolicy> policies) throws IOException {
         long expires = limits.expiry(System.nanoTime(), answer.ttlSeconds());
-        for (NamePolicy policy : policies) {
-            AppliedPolicy applied = policy.applied();
-            Optional<NameTable.Entry> egress = applied.egressNames().decide(name);
-            Optional<NameTable.Entry> ingress = applied.ingressNames().decide(name);
-            for (InetAddress address : answer.addresses()) {
-                if (egress.isPresent()) {
-                    kernel.learn(policy.scope(), applied.egressRuleset(), address, egress.get(), expires);
-                }
-                if (ingress.isPresent()) {
-                    kernel.learn(policy.scope(), applied.ingressRuleset(), address, ingress.get(), expires);
-                }
-            }
-        }
+        NameTeacher.teach(kernel, name, answer.addresses(), expires, policies);
+        listener.learned(scope, name, answer.addresses(), expires);
         stats.learned(answer.addresses().size());
     }
 }

@@ -41,7 +41,7 @@ public final class InMemoryDatapath implements Datapath {
     }
 
     @Override
-    public void point(Cgroup cgroup, List<AppliedPolicy> policies, AttachmentRecord record) throws IOException {
+    public void point(Cgroup cgroup, List<AppliedPolicy> policies, AttachmentRecord record, int dnsPort) throws IOException {
         new CgroupPolicy(policies.stream().map(AppliedPolicy::slot).toList(), 0); // 1 to MAX_SLOTS, as the kernel's
         for (AppliedPolicy policy : policies) {
             for (int id : policy.rulesets()) {
@@ -91,7 +91,7 @@ public final class InMemoryDatapath implements Datapath {
     /** What {@code netfence attach} does, to put a cgroup the agent must leave alone in place. */
     public void attachByCli(Cgroup cgroup, Policy policy) throws IOException {
         AppliedPolicy applied = write(policy, RulesetOwner.cgroup(cgroup.id()), 0);
-        point(cgroup, List.of(applied), AttachmentRecord.of(cgroup, List.of(policy), AttachmentRecord.Kind.ATTACH, 0));
+        point(cgroup, List.of(applied), AttachmentRecord.of(cgroup, List.of(policy), AttachmentRecord.Kind.ATTACH, 0), 0);
     }
 
     /** Makes every later {@link #point} of this cgroup fail, until {@link #heal}. */

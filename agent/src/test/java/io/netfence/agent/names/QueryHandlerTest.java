@@ -89,7 +89,7 @@ class QueryHandlerTest {
             }
         };
         DnsLimits limits = DnsLimits.DEFAULT.withGrace(Duration.ofSeconds(5));
-        return new QueryHandler(kernel, scope -> scope == SCOPE ? List.of(namePolicy) : List.of(), limits, stats);
+        return new QueryHandler(kernel, scope -> scope == SCOPE ? List.of(namePolicy) : List.of(), limits, stats, AnswerListener.NONE);
     }
 
     private DnsSteer steer() {

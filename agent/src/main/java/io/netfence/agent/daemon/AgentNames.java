@@ -1,0 +1,128 @@
+package io.netfence.agent.daemon;
+
+import io.netfence.agent.datapath.KernelDatapath;
+import io.netfence.agent.datapath.NameMaps;
+import io.netfence.agent.names.DnsLimits;
+import io.netfence.agent.names.DnsProxy;
+import io.netfence.agent.names.NamePolicy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The agent's DNS side for policies with name rules: one proxy answering the steered queries of
+ * every attachment, with the name policies each attachment is pointed at, and a memory of what
+ * was learned so that new rulesets (reload, restart) start with it. The proxy takes the port an
+ * earlier agent had when it can, so attachments that still point there are answered again as
+ * soon as the agent is back.
+ */
+final class AgentNames implements AttachmentNames, AutoCloseable {
+    private static final String MEMORY_FILE = "names.json";
+    private static final int MEMORY_CAPACITY = 200_000;
+
+    private final DnsProxy proxy;
+    private final NameMaps maps;
+    private final NameMemory memory;
+    private final Path memoryFile;
+    private final Map<Integer, List<NamePolicy>> byScope = new ConcurrentHashMap<>();
+
+    private AgentNames(DnsProxy proxy, NameMaps maps, NameMemory memory, Path memoryFile) {
+        this.proxy = proxy;
+        this.maps = maps;
+        this.memory = memory;
+        this.memoryFile = memoryFile;
+    }
+
+    /** Binds the proxy and starts answering; the programs must be loaded. */
+    static AgentNames start(KernelDatapath datapath, DnsLimits limits) throws IOException {
+        Path file = datapath.runtimeDirectory().resolve(MEMORY_FILE);
+        NameMemory memory = new NameMemory(MEMORY_CAPACITY);
+        int earlierPort = memory.load(file);
+        DnsProxy proxy = bindPreferring(limits, earlierPort);
+        NameMaps maps;
+        try {
+            maps = datapath.openNameMaps();
+        } catch (IOException | RuntimeException e) {
+            proxy.close();
+            throw e;
+        }
+        AgentNames names = new AgentNames(proxy, maps, memory, file);
+        try {
+            memory.compactIfLarge(file, proxy.port()); // the journal, opened, with this proxy's port
+        } catch (IOException e) {
+            Log.error("Cannot keep learned names for the next agent in " + file + ": " + e.getMessage());
+        }
+        proxy.serve(maps, names::policiesOf, limits, memory);
+        return names;
+    }
+
+    private static DnsProxy bindPreferring(DnsLimits limits, int port) throws IOException {
+        if (port != 0) {
+            try {
+                return DnsProxy.bind(limits, port);
+            } catch (IOException e) {
+                Log.error("DNS proxy: port " + port + " of the earlier agent is taken (" + e.getMessage()
+                        + "); taking another, attachments are pointed at it as they are reconciled.");
+            }
+        }
+        return DnsProxy.bind(limits);
+    }
+
+    private List<NamePolicy> policiesOf(int scope) {
+        return byScope.getOrDefault(scope, List.of());
+    }
+
+    @Override
+    public int proxyPort() {
+        return proxy.port();
+    }
+
+    @Override
+    public void pointing(int scope, List<NamePolicy> policies) throws IOException {
+        memory.teachAgain(maps, scope, policies, System.nanoTime());
+        List<NamePolicy> both = new ArrayList<>(policiesOf(scope)); // until pointed, either may judge its packets
+        both.addAll(policies);
+        if (!both.isEmpty()) {
+            byScope.put(scope, List.copyOf(both));
+        }
+    }
+
+    @Override
+    public void pointed(int scope, List<NamePolicy> policies) {
+        if (policies.isEmpty()) {
+            byScope.remove(scope);
+        } else {
+            byScope.put(scope, List.copyOf(policies));
+        }
+    }
+
+    @Override
+    public void released(int scope) {
+        byScope.remove(scope);
+        memory.forget(scope);
+    }
+
+    /** Expires the memory and compacts its journal: on the agent's thread, every few seconds. */
+    void maintain() throws IOException {
+        memory.expire(System.nanoTime());
+        memory.compactIfLarge(memoryFile, proxy.port());
+    }
+
+    int rememberedAddresses() {
+        return memory.size();
+    }
+
+    @Override
+    public void close() throws IOException {
+        proxy.close();
+        maps.close();
+        memory.close();
+        if (memory.size() == 0) {
+            Files.deleteIfExists(memoryFile); // nothing to carry over
+        }
+    }
+}
