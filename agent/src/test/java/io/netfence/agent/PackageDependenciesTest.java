@@ -37,7 +37,7 @@ class PackageDependenciesTest {
             Map.entry("daemon.events", Set.of("api", "datapath.abi", "loader", "policy")),
             Map.entry("daemon.metrics", Set.of("datapath", "datapath.abi", "http")),
             Map.entry("daemon", Set.of("api", "cgroup", "config", "daemon.events", "daemon.metrics", "datapath",
-                    "datapath.abi", "host", "learn", "policy")),
+                    "datapath.abi", "host", "learn", "names", "policy")),
             Map.entry("cli", Set.of("api", "cgroup", "config", "daemon", "datapath", "datapath.abi", "learn", "loader",
                     "names", "policy")));
 

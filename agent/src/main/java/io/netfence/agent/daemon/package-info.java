@@ -2,7 +2,9 @@
  * The long-lived agent: keeps the kernel in line with the policy files ({@code Reconciler} over
  * the narrow {@code datapath.Datapath}), follows cgroups and policy directories, and implements
  * the control API's routes ({@code AgentRoutes}) over the narrow {@code AgentControl}, so both
- * are tested without a kernel.
+ * are tested without a kernel. Runs through the agent ({@code UserRuns}) and the DNS side of
+ * agent policies with name rules ({@code AgentNames}: the proxy, each attachment's name policies,
+ * and the memory that carries learned answers across reloads and restarts) live here too.
  *
  * <p>May use every package below the CLI; the CLI starts it.
  */
