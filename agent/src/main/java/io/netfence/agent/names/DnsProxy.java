@@ -52,6 +52,7 @@ public final class DnsProxy implements AutoCloseable {
     private final Channel tcp;
     private final ThreadPoolExecutor workers;
     private final NameStats stats = new NameStats();
+    private final NameBook book = new NameBook();
     private volatile QueryHandler handler;
 
     private DnsProxy(EventLoopGroup group, Channel udp, Channel tcp, ThreadPoolExecutor workers) {
@@ -143,9 +144,14 @@ public final class DnsProxy implements AutoCloseable {
         return stats;
     }
 
+    /** The names behind the addresses answered so far, for events and summaries. */
+    public AddressNames names() {
+        return book;
+    }
+
     /** Starts answering: the kernel maps to read and write, and the name policies of each scope. */
     public void serve(LearnedAddresses kernel, IntFunction<List<NamePolicy>> policiesOfScope, DnsLimits limits) {
-        handler = new QueryHandler(kernel, policiesOfScope, limits, stats);
+        handler = new QueryHandler(kernel, policiesOfScope, limits, stats, book);
     }
 
     private Optional<DnsSteer> steer(InetSocketAddress reachedAt, int protocol) throws IOException {
