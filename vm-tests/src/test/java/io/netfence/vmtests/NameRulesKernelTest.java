@@ -2,6 +2,8 @@ package io.netfence.vmtests;
 
 import static io.netfence.vmtests.fixtures.TestHost.TCP_PORT;
 import static io.netfence.vmtests.fixtures.TestResolver.API;
+import static io.netfence.vmtests.fixtures.TestResolver.MANY;
+import static io.netfence.vmtests.fixtures.TestResolver.MANY_ADDRESSES;
 import static io.netfence.vmtests.fixtures.TestResolver.TRACKER;
 import static io.netfence.vmtests.fixtures.TestResolver.WWW;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -127,5 +129,39 @@ class NameRulesKernelTest {
         Result r = dns(allowOnlyApi(), "dnsloop", "1000", API, resolver.address, "" + PORT);
 
         assertEquals(List.of("lookups 1000 refused 0 failed 0"), r.stdoutLines(), r.toString());
+    }
+
+    /** Bounded: the probe stops after 240 s and says how far it got, within the command's 5 minutes. */
+    @Test
+    void tenThousandConnectsRightAfterTheirLookupsAreAllAllowed() {
+        Result r = dns(allowOnlyApi(), "dnsloop", "10000", API, resolver.address, "" + PORT, "240");
+
+        assertEquals(List.of("lookups 10000 refused 0 failed 0"), r.stdoutLines(), r.toString());
+    }
+
+    /**
+     * dnsmasq's UDP answer for a name of 40 addresses is truncated (TC, the records that fit): the
+     * proxy relays it, its addresses are already allowed, the retry over TCP (as resolver
+     * libraries do) is answered in full, and the peer's address connects at once.
+     */
+    @Test
+    void aTruncatedAnswerIsRelayedAndTheRetryOverTcpConnectsAtOnce() {
+        Result r = dns(confined().deny("any").allow(MANY + ":" + PORT + "/tcp"), "dnstruncated", MANY, resolver.address,
+                host.peerV4, "" + PORT);
+
+        assertEquals(List.of("udp truncated with answers refused 0; tcp " + MANY_ADDRESSES + " answers; connect ok"),
+                r.stdoutLines(), r.toString());
+    }
+
+    @Test
+    void theSummaryNamesTheHostBehindADeniedAddressAndTheRulesNoLookupMatched() {
+        Result r = dns(confined().deny("any").allow(API + ":" + PORT + "/tcp").allow("unused.example.test"),
+                "dnsconnect", API, resolver.address, "A", "" + TestHost.OTHER_TCP_PORT);
+
+        assertEquals(List.of("error EPERM"), r.stdoutLines(), r.toString());
+        assertTrue(r.stderr().contains("netfence: denied 1 time: " + API + " (" + host.peerV4 + "):" + TestHost.OTHER_TCP_PORT
+                + "/tcp (connect)"), r.stderr());
+        assertTrue(r.stderr().contains("netfence: no DNS lookup of unused.example.test was seen"), r.stderr());
+        assertTrue(!r.stderr().contains("lookup of " + API), r.stderr());
     }
 }
