@@ -145,6 +145,23 @@ class DnsProxyTest {
         assertEquals(List.of("198.18.0.2"), learned);
     }
 
+    /** A resolver library keeps its connected socket (glibc does) and asks again the moment an answer is in. */
+    @Test
+    void aConnectedUdpClientAskingAgainAndAgainGetsEveryAnswer() throws Exception {
+        start(17);
+        byte[] query = Messages.query(77, "api.example.test.", DnsRecordType.A);
+        try (DatagramSocket client = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            client.setSoTimeout(2000);
+            client.connect(new InetSocketAddress(STEERED_TO.getAddress(), proxy.port()));
+            for (int i = 0; i < 500; i++) {
+                client.send(new DatagramPacket(query, query.length));
+                DatagramPacket reply = new DatagramPacket(new byte[4096], 4096);
+                client.receive(reply);
+                assertArrayEquals(answer, Arrays.copyOf(reply.getData(), reply.getLength()), "answer " + i);
+            }
+        }
+    }
+
     @Test
     void aTcpClientGetsTheAnswer() throws Exception {
         start(6);
