@@ -8,6 +8,8 @@ its source checked). Each prints one result line:
   dnsloop N NAME SERVER PORT [SECONDS]
                                      N times (or until SECONDS have passed): look up (A) and connect at once:
                                      lookups N refused R failed F
+  dnsreuse N NAME SERVER             N lookups (A) on one connected UDP socket, as glibc keeps it, each sent the
+                                     moment the previous answer is in: answers N timeouts T
   dnstruncated NAME SERVER ADDRESS PORT
                                      as a resolver library does with an answer too large for UDP: ask over UDP,
                                      start a connect() to each address of the truncated answer (EPERM comes at
@@ -183,6 +185,26 @@ def dnsloop(count, name, server, port, seconds=None):
     return "lookups %d refused %d failed %d" % (done, refused, failed)
 
 
+def dnsreuse(count, name, server):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(3)
+    s.connect((server, 53))
+    answers = timeouts = 0
+    for _ in range(int(count)):
+        if timeouts >= 3:  # something is wrong: say so now rather than after N timeouts
+            break
+        qid, q = query(name, "A")
+        s.send(q)
+        try:
+            while struct.unpack("!H", s.recv(65535)[:2])[0] != qid:
+                pass
+            answers += 1
+        except socket.timeout:
+            timeouts += 1
+    s.close()
+    return "answers %d timeouts %d" % (answers, timeouts)
+
+
 def starts(address, port):
     """connect() without waiting for the peer: netfence's EPERM comes at once, the rest is the network's."""
     s = socket.socket(socket.AF_INET6 if ":" in address else socket.AF_INET, socket.SOCK_STREAM)
@@ -217,7 +239,8 @@ def dnstruncated(name, server, address, port):
         "with" if partial else "without", refused, len(full), result)
 
 
-PROBES = {"dns": dns, "dnsconnect": dnsconnect, "dnshold": dnshold, "dnsloop": dnsloop, "dnstruncated": dnstruncated}
+PROBES = {"dns": dns, "dnsconnect": dnsconnect, "dnshold": dnshold, "dnsloop": dnsloop, "dnsreuse": dnsreuse,
+          "dnstruncated": dnstruncated}
 
 if __name__ == "__main__":
     print(PROBES[sys.argv[1]](*sys.argv[2:]), flush=True)

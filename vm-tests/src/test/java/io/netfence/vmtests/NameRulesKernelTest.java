@@ -139,6 +139,14 @@ class NameRulesKernelTest {
         assertEquals(List.of("lookups 10000 refused 0 failed 0"), r.stdoutLines(), r.toString());
     }
 
+    /** glibc keeps its connected socket: every query goes to the same 127.I.I.I, the next sent as the answer is in. */
+    @Test
+    void lookupsOnOneConnectedSocketAreAllAnswered() {
+        Result r = dns(allowOnlyApi(), "dnsreuse", "1000", API, resolver.address);
+
+        assertEquals(List.of("answers 1000 timeouts 0"), r.stdoutLines(), r.toString());
+    }
+
     /**
      * dnsmasq's UDP answer for a name of 40 addresses is truncated (TC, the records that fit): the
      * proxy relays it, its addresses are already allowed, the retry over TCP (as resolver
