@@ -10,7 +10,7 @@ public final class NameSummary {
 
     private NameSummary() {}
 
-    /** {@code netfence: refused 4 lookups: a.example.test, b.example.test, c.example.test and 2 more}. */
+    /** {@code netfence: refused 6 lookups: a.example.test, b.example.test, c.example.test and 2 more}. */
     public static Optional<String> refused(NameStats stats) {
         if (stats.refusals() == 0) {
             return Optional.empty();

@@ -6,9 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * An in-process DNS server on 127.0.0.1 (UDP) answering every A query with one address
@@ -18,7 +16,6 @@ import java.util.List;
 final class LoopbackResolver implements AutoCloseable {
     private static final byte[] ANSWERED = {(byte) 198, 18, 0, 2};
     private final DatagramSocket socket;
-    private final List<Thread> threads = new ArrayList<>();
 
     LoopbackResolver(int threadCount) throws SocketException {
         socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -27,7 +24,6 @@ final class LoopbackResolver implements AutoCloseable {
             Thread t = new Thread(this::serve, "loopback-resolver-" + i);
             t.setDaemon(true);
             t.start();
-            threads.add(t);
         }
     }
 
