@@ -129,8 +129,9 @@ public final class DnsProxy implements AutoCloseable {
                         }
                     }).bind(new InetSocketAddress("0.0.0.0", port)).sync().channel();
             ReplySockets replies = new ReplySockets(udpSockets, ReplySockets.CAPACITY, ReplySockets.IDLE);
-            group.scheduleAtFixedRate(() -> replies.closeIdle(System.nanoTime()), REPLY_SWEEP_SECONDS, REPLY_SWEEP_SECONDS,
-                    TimeUnit.SECONDS);
+            // on a worker: a worker may hold the reply sockets while it waits for the event loop to bind one
+            group.scheduleAtFixedRate(() -> submitQuietly(workers, () -> replies.closeIdle(System.nanoTime())),
+                    REPLY_SWEEP_SECONDS, REPLY_SWEEP_SECONDS, TimeUnit.SECONDS);
             self[0] = new DnsProxy(group, udp, tcp, workers, replies);
             datagrams.proxy = self[0];
             return self[0];
@@ -141,6 +142,14 @@ public final class DnsProxy implements AutoCloseable {
         } catch (Exception e) { // Netty rethrows the bind's IOException undeclared
             release(group, workers, udp);
             throw new IOException("cannot bind the DNS proxy: " + e.getMessage(), e);
+        }
+    }
+
+    private static void submitQuietly(ThreadPoolExecutor workers, Runnable task) {
+        try {
+            workers.execute(task);
+        } catch (RejectedExecutionException busy) {
+            // the next round does it
         }
     }
 

@@ -82,7 +82,10 @@ final class ReplySockets implements AutoCloseable {
         return channel;
     }
 
-    /** Closes the sockets not used for the idle time, as read at {@code nowNanos}. */
+    /**
+     * Closes the sockets not used for the idle time, as read at {@code nowNanos}. Never on the
+     * event loop: {@link #send} holds this object while the event loop binds a socket.
+     */
     synchronized void closeIdle(long nowNanos) {
         for (Iterator<Map.Entry<InetSocketAddress, Open>> i = open.entrySet().iterator(); i.hasNext(); ) {
             Open socket = i.next().getValue();
