@@ -2,9 +2,12 @@ package io.netfence.vmtests;
 
 import static io.netfence.vmtests.fixtures.TestHost.TCP_PORT;
 import static io.netfence.vmtests.fixtures.TestResolver.API;
+import static io.netfence.vmtests.fixtures.TestResolver.MANY;
+import static io.netfence.vmtests.fixtures.TestResolver.MANY_ADDRESSES;
 import static io.netfence.vmtests.fixtures.TestResolver.TRACKER;
 import static io.netfence.vmtests.fixtures.TestResolver.WWW;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netfence.vmtests.fixtures.KernelTest;
@@ -173,5 +176,47 @@ class NameRulesKernelTest {
             Result again = cgroups.run(service, dnsProbe("dnsconnect", API, resolver.address, "A", "" + PORT));
             assertEquals(List.of("ok"), again.stdoutLines(), "the restarted agent answers lookups: " + again + agent.log());
         }
+    }
+
+    /** Bounded: the probe stops after 240 s and says how far it got, within the command's 5 minutes. */
+    @Test
+    void tenThousandConnectsRightAfterTheirLookupsAreAllAllowed() {
+        Result r = dns(allowOnlyApi(), "dnsloop", "10000", API, resolver.address, "" + PORT, "240");
+
+        assertEquals(List.of("lookups 10000 refused 0 failed 0"), r.stdoutLines(), r.toString());
+    }
+
+    /** glibc keeps its connected socket: every query goes to the same 127.I.I.I, the next sent as the answer is in. */
+    @Test
+    void lookupsOnOneConnectedSocketAreAllAnswered() {
+        Result r = dns(allowOnlyApi(), "dnsreuse", "1000", API, resolver.address);
+
+        assertEquals(List.of("answers 1000 timeouts 0"), r.stdoutLines(), r.toString());
+    }
+
+    /**
+     * dnsmasq's UDP answer for a name of 40 addresses is truncated (TC, the records that fit): the
+     * proxy relays it, its addresses are already allowed, the retry over TCP (as resolver
+     * libraries do) is answered in full, and the peer's address connects at once.
+     */
+    @Test
+    void aTruncatedAnswerIsRelayedAndTheRetryOverTcpConnectsAtOnce() {
+        Result r = dns(confined().deny("any").allow(MANY + ":" + PORT + "/tcp"), "dnstruncated", MANY, resolver.address,
+                host.peerV4, "" + PORT);
+
+        assertEquals(List.of("udp truncated with answers refused 0; tcp " + MANY_ADDRESSES + " answers; connect ok"),
+                r.stdoutLines(), r.toString());
+    }
+
+    @Test
+    void theSummaryNamesTheHostBehindADeniedAddressAndTheRulesNoLookupMatched() {
+        Result r = dns(confined().deny("any").allow(API + ":" + PORT + "/tcp").allow("unused.example.test"),
+                "dnsconnect", API, resolver.address, "A", "" + TestHost.OTHER_TCP_PORT);
+
+        assertEquals(List.of("error EPERM"), r.stdoutLines(), r.toString());
+        assertTrue(r.stderr().contains("netfence: denied "), r.stderr());
+        assertTrue(r.stderr().contains(API + " (" + host.peerV4 + "):" + TestHost.OTHER_TCP_PORT + "/tcp (connect)"), r.stderr());
+        assertTrue(r.stderr().contains("netfence: no DNS lookup of unused.example.test was seen"), r.stderr());
+        assertFalse(r.stderr().contains("lookup of " + API), r.stderr());
     }
 }

@@ -5,13 +5,15 @@ import io.netfence.agent.datapath.AppliedPolicy;
 import io.netfence.agent.datapath.KernelDatapath;
 import io.netfence.agent.datapath.NameMaps;
 import io.netfence.agent.datapath.abi.CgroupPolicy;
+import io.netfence.agent.names.AddressNames;
 import io.netfence.agent.names.DnsLimits;
 import io.netfence.agent.names.DnsProxy;
 import io.netfence.agent.names.NamePolicy;
-import io.netfence.agent.names.NameStats;
+import io.netfence.agent.names.NameSummary;
 import io.netfence.agent.policy.Policy;
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A standalone run's DNS proxy, in netfence's own process: bound before the policy is attached
@@ -22,6 +24,7 @@ final class NameService implements AutoCloseable {
     private final DnsProxy proxy;
     private final DnsLimits limits;
     private NameMaps maps;
+    private NamePolicy names;
 
     private NameService(DnsProxy proxy, DnsLimits limits) {
         this.proxy = proxy;
@@ -42,19 +45,26 @@ final class NameService implements AutoCloseable {
             return;
         }
         maps = datapath.openNameMaps();
-        NamePolicy names = NamePolicy.of(CgroupPolicy.scopeOf(cgroup.id()), policy, applied);
-        proxy.serve(maps, scope -> scope == names.scope() ? List.of(names) : List.of(), limits);
+        names = NamePolicy.of(CgroupPolicy.scopeOf(cgroup.id()), policy, applied);
+        NamePolicy served = names;
+        proxy.serve(maps, scope -> scope == served.scope() ? List.of(served) : List.of(), limits);
     }
 
-    /** One line on stderr for the names refused at lookup, like the summary of denials. */
+    /** The names behind the addresses the command looked up, for the summary of denials. */
+    AddressNames names() {
+        return proxy == null ? AddressNames.NONE : proxy.names();
+    }
+
+    /**
+     * Lines on stderr after the summary of denials: the names refused at lookup, and the name
+     * rules no lookup matched (their addresses were never learned, whatever the command did).
+     */
     void report() {
-        if (proxy == null || proxy.stats().refusals() == 0) {
+        if (proxy == null || names == null) {
             return;
         }
-        NameStats stats = proxy.stats();
-        System.err.println("netfence: refused " + stats.refusals() + (stats.refusals() == 1 ? " lookup: " : " lookups: ")
-                + String.join(", ", stats.refusedNames().stream().sorted().limit(3).toList())
-                + (stats.refusedNames().size() > 3 ? ", ..." : ""));
+        List.of(NameSummary.refused(proxy.stats()), NameSummary.unseen(names.sightings().unseen())).stream()
+                .flatMap(Optional::stream).forEach(System.err::println);
     }
 
     @Override

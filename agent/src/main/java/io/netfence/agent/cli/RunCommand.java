@@ -5,11 +5,11 @@ import io.netfence.agent.cgroup.CgroupFs;
 import io.netfence.agent.datapath.AppliedPolicy;
 import io.netfence.agent.datapath.AttachmentRecord;
 import io.netfence.agent.datapath.CgroupCounters;
-import io.netfence.agent.datapath.DeniedFlow;
 import io.netfence.agent.datapath.FlowRecords;
 import io.netfence.agent.datapath.abi.CgroupPolicy;
 import io.netfence.agent.learn.ObservedFlow;
 import io.netfence.agent.datapath.KernelDatapath;
+import io.netfence.agent.names.AddressNames;
 import io.netfence.agent.names.DnsLimits;
 import io.netfence.agent.policy.Policy;
 import java.io.File;
@@ -136,7 +136,7 @@ public final class RunCommand implements Callable<Integer> {
                 AppliedPolicy applied = datapath.attach(cgroup, policy, AttachmentRecord.Kind.RUN, self, names.port());
                 names.serve(datapath, cgroup, policy, applied);
                 exitCode = runInside(cgroup, executable, privateNetwork);
-                report(datapath.counters().of(cgroup.id()), policy.audit());
+                report(datapath.counters().of(cgroup.id()), policy.audit(), scope, names.names());
                 names.report();
                 if (learn) {
                     learned = datapath.flows().read(k -> k.scope() == scope); // before detaching, which may unpin the map
@@ -204,8 +204,10 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private static void report(Optional<CgroupCounters> counters, boolean audit) {
-        counters.ifPresent(c -> report(c.denials(), c.recent().stream().map(DeniedFlow::summary).toList(), audit));
+    /** The summary of denials, with the name behind each address the command looked up. */
+    private static void report(Optional<CgroupCounters> counters, boolean audit, int scope, AddressNames names) {
+        counters.ifPresent(c -> report(c.denials(),
+                c.recent().stream().map(f -> f.summary(f.address().flatMap(a -> names.nameOf(scope, a)))).toList(), audit));
     }
 
     /** One line on stderr after the command, when anything was denied. */

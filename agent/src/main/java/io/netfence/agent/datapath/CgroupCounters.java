@@ -19,7 +19,7 @@ public record CgroupCounters(long[] allowedPackets, long[] allowedBytes, long[] 
     static CgroupCounters of(CgroupStats stats) {
         return new CgroupCounters(stats.allowedPackets(), stats.allowedBytes(), stats.deniedPackets(), stats.deniedBytes(),
                 stats.deniedCalls(), stats.auditedPackets(), stats.auditedCalls(), stats.denials(),
-                stats.recent().stream().map(f -> new DeniedFlow(f.describe(), f.hookName())).toList(),
+                stats.recent().stream().map(DeniedFlow::new).toList(),
                 stats.deniedSockets(), stats.auditedSockets());
     }
 }

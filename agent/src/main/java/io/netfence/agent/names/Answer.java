@@ -25,6 +25,8 @@ import java.util.Optional;
  */
 record Answer(DnsResponseCode code, List<InetAddress> addresses, long ttlSeconds) {
     private static final int MAX_CHAIN = 16;
+    private static final int QR = 0x8000;
+    private static final int TC = 0x0200;
     private static final InetSocketAddress NOWHERE = InetSocketAddress.createUnresolved("upstream", 53);
 
     /** Netty's datagram decoder, used on bytes: the same parser for UDP and TCP answers. */
@@ -53,6 +55,16 @@ record Answer(DnsResponseCode code, List<InetAddress> addresses, long ttlSeconds
         } finally {
             response.release();
         }
+    }
+
+    /** Whether {@code message} is a response to the question with TC set, however little of it can be read. */
+    static boolean isTruncatedReplyTo(byte[] message, Question question) {
+        if (message.length < Question.HEADER) {
+            return false;
+        }
+        int id = (message[0] & 0xff) << 8 | (message[1] & 0xff);
+        int flags = (message[2] & 0xff) << 8 | (message[3] & 0xff);
+        return id == question.id() && (flags & QR) != 0 && (flags & TC) != 0;
     }
 
     private static Answer follow(DnsResponse response, String name) throws UnknownHostException {

@@ -8,6 +8,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -24,9 +25,6 @@ import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -46,19 +44,37 @@ public final class DnsProxy implements AutoCloseable {
     private static final int PROTO_TCP = 6;
     private static final int PROTO_UDP = 17;
     private static final int BIND_ATTEMPTS = 8;
+    private static final int REPLY_SWEEP_SECONDS = 10;
 
     private final EventLoopGroup group;
     private final Channel udp;
     private final Channel tcp;
     private final ThreadPoolExecutor workers;
+    private final ReplySockets replies;
     private final NameStats stats = new NameStats();
+    private final NameBook book = new NameBook();
     private volatile QueryHandler handler;
 
-    private DnsProxy(EventLoopGroup group, Channel udp, Channel tcp, ThreadPoolExecutor workers) {
+    private DnsProxy(EventLoopGroup group, Channel udp, Channel tcp, ThreadPoolExecutor workers, ReplySockets replies) {
         this.group = group;
         this.udp = udp;
         this.tcp = tcp;
         this.workers = workers;
+        this.replies = replies;
+    }
+
+    /** Hands every datagram to the proxy: those of its own socket and those of its reply sockets. */
+    @ChannelHandler.Sharable
+    private static final class Datagrams extends SimpleChannelInboundHandler<DatagramPacket> {
+        private volatile DnsProxy proxy;
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            DnsProxy current = proxy;
+            if (current != null) {
+                current.onDatagram(packet);
+            }
+        }
     }
 
     /**
@@ -95,17 +111,14 @@ public final class DnsProxy implements AutoCloseable {
                     return t;
                 });
         DnsProxy[] self = new DnsProxy[1];
+        Datagrams datagrams = new Datagrams();
+        Bootstrap udpSockets = new Bootstrap().group(group).channel(EpollDatagramChannel.class)
+                .option(EpollChannelOption.IP_RECVORIGDSTADDR, true)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .handler(datagrams);
         Channel udp = null;
         try {
-            udp = new Bootstrap().group(group).channel(EpollDatagramChannel.class)
-                    .option(EpollChannelOption.IP_RECVORIGDSTADDR, true)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
-                        @Override
-                        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-                            self[0].onDatagram(packet);
-                        }
-                    }).bind(new InetSocketAddress("0.0.0.0", wantedPort)).sync().channel();
+            udp = udpSockets.bind(new InetSocketAddress("0.0.0.0", wantedPort)).sync().channel();
             int port = ((InetSocketAddress) udp.localAddress()).getPort();
             Channel tcp = new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
                     .option(ChannelOption.SO_REUSEADDR, true)
@@ -123,7 +136,12 @@ public final class DnsProxy implements AutoCloseable {
                                     });
                         }
                     }).bind(new InetSocketAddress("0.0.0.0", port)).sync().channel();
-            self[0] = new DnsProxy(group, udp, tcp, workers);
+            ReplySockets replies = new ReplySockets(udpSockets, ReplySockets.CAPACITY, ReplySockets.IDLE);
+            // on a worker: a worker may hold the reply sockets while it waits for the event loop to bind one
+            group.scheduleAtFixedRate(() -> submitQuietly(workers, () -> replies.closeIdle(System.nanoTime())),
+                    REPLY_SWEEP_SECONDS, REPLY_SWEEP_SECONDS, TimeUnit.SECONDS);
+            self[0] = new DnsProxy(group, udp, tcp, workers, replies);
+            datagrams.proxy = self[0];
             return self[0];
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -132,6 +150,14 @@ public final class DnsProxy implements AutoCloseable {
         } catch (Exception e) { // Netty rethrows the bind's IOException undeclared
             release(group, workers, udp);
             throw new IOException("cannot bind the DNS proxy: " + e.getMessage(), e);
+        }
+    }
+
+    private static void submitQuietly(ThreadPoolExecutor workers, Runnable task) {
+        try {
+            workers.execute(task);
+        } catch (RejectedExecutionException busy) {
+            // the next round does it
         }
     }
 
@@ -151,6 +177,11 @@ public final class DnsProxy implements AutoCloseable {
         return stats;
     }
 
+    /** The names behind the addresses answered so far, for events and summaries. */
+    public AddressNames names() {
+        return book;
+    }
+
     /** Starts answering: the kernel maps to read and write, and the name policies of each scope. */
     public void serve(LearnedAddresses kernel, IntFunction<List<NamePolicy>> policiesOfScope, DnsLimits limits) {
         serve(kernel, policiesOfScope, limits, AnswerListener.NONE);
@@ -159,7 +190,7 @@ public final class DnsProxy implements AutoCloseable {
     /** As {@link #serve(LearnedAddresses, IntFunction, DnsLimits)}, telling {@code listener} what each answer taught. */
     public void serve(LearnedAddresses kernel, IntFunction<List<NamePolicy>> policiesOfScope, DnsLimits limits,
                       AnswerListener listener) {
-        handler = new QueryHandler(kernel, policiesOfScope, limits, stats, listener);
+        handler = new QueryHandler(kernel, policiesOfScope, limits, stats, book, listener);
     }
 
     private Optional<DnsSteer> steer(InetSocketAddress reachedAt, int protocol) throws IOException {
@@ -182,22 +213,9 @@ public final class DnsProxy implements AutoCloseable {
             }
             Optional<byte[]> reply = handler.answer(query, steer.get(), false);
             if (reply.isPresent()) {
-                sendFrom(reachedAt, client, reply.get());
+                replies.send(reachedAt, client, reply.get()); // from 127.I.I.I, where the client sent it
             }
         }, () -> { });
-    }
-
-    /**
-     * The reply must come from 127.I.I.I: a connected client socket takes datagrams only from the
-     * address it sent to. The wildcard socket would send from 127.0.0.1, so a socket bound to that
-     * address (SO_REUSEADDR beside the wildcard one) sends it.
-     */
-    private static void sendFrom(InetSocketAddress source, InetSocketAddress client, byte[] reply) throws IOException {
-        try (DatagramChannel channel = DatagramChannel.open()) {
-            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            channel.bind(source);
-            channel.send(ByteBuffer.wrap(reply), client);
-        }
     }
 
     private void onStream(Channel channel, byte[] query) {
@@ -237,6 +255,7 @@ public final class DnsProxy implements AutoCloseable {
     public void close() {
         udp.close();
         tcp.close();
+        replies.close();
         workers.shutdownNow();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }

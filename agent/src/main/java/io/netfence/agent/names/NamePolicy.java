@@ -13,8 +13,13 @@ import java.util.Optional;
  * @param scope         nf_cg_policy.scope of the attachment
  * @param denyByDefault the egress rules deny any: a name no name rule speaks of is refused at
  *                      lookup (its addresses could only be reached through an address rule)
+ * @param sightings     which of its name patterns the attachment's lookups matched so far
  */
-public record NamePolicy(int scope, AppliedPolicy applied, boolean denyByDefault) {
+public record NamePolicy(int scope, AppliedPolicy applied, boolean denyByDefault, NameSightings sightings) {
+
+    public NamePolicy(int scope, AppliedPolicy applied, boolean denyByDefault) {
+        this(scope, applied, denyByDefault, NameSightings.of(applied.egressNames(), applied.ingressNames()));
+    }
 
     public static NamePolicy of(int scope, Policy policy, AppliedPolicy applied) {
         boolean v4 = false;

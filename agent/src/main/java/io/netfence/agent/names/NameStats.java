@@ -1,7 +1,7 @@
 package io.netfence.agent.names;
 
-import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -12,7 +12,8 @@ public final class NameStats {
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong learned = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
-    private final Set<String> refusedNames = Collections.synchronizedSet(new LinkedHashSet<>());
+    private final Set<String> refusedNames = new LinkedHashSet<>();
+    private boolean refusedNamesLeftOut;
 
     void lookup() {
         lookups.incrementAndGet();
@@ -20,8 +21,12 @@ public final class NameStats {
 
     void refused(String name) {
         refused.incrementAndGet();
-        if (refusedNames.size() < NAMES_KEPT) {
-            refusedNames.add(name);
+        synchronized (refusedNames) {
+            if (refusedNames.size() < NAMES_KEPT) {
+                refusedNames.add(name);
+            } else if (!refusedNames.contains(name)) {
+                refusedNamesLeftOut = true;
+            }
         }
     }
 
@@ -50,10 +55,17 @@ public final class NameStats {
         return failed.get();
     }
 
-    /** The first names refused, in order. */
-    public Set<String> refusedNames() {
+    /** The first names refused (64 at most), each once, in the order of their first refusal. */
+    public List<String> refusedNames() {
         synchronized (refusedNames) {
-            return Set.copyOf(new LinkedHashSet<>(refusedNames));
+            return List.copyOf(refusedNames);
+        }
+    }
+
+    /** Whether more names were refused than {@link #refusedNames()} holds. */
+    public boolean refusedNamesLeftOut() {
+        synchronized (refusedNames) {
+            return refusedNamesLeftOut;
         }
     }
 }

@@ -13,6 +13,12 @@ import java.util.function.IntFunction;
  * the DNS, that says no, and unlike NXDOMAIN it is not cached as "this name does not exist"),
  * else asks the resolver the program asked, learns the answered addresses for the attachment,
  * and only then returns the answer, unchanged, to be relayed.
+ *
+ * <p>A truncated answer (TC set: it did not fit a UDP message) is relayed as it is, so that the
+ * program asks again over TCP, which the proxy serves too. The addresses it does hold are learned:
+ * they are genuine, only not all of them, and the name is allowed. Servers cut at whole records;
+ * a record cut off anyway is not learned, and an answer cut where nothing can be read (inside a
+ * name) is relayed all the same, teaching nothing.
  */
 final class QueryHandler {
     private final LearnedAddresses kernel;
@@ -20,16 +26,18 @@ final class QueryHandler {
     private final Upstream upstream;
     private final DnsLimits limits;
     private final NameStats stats;
+    private final NameBook book;
     private final AnswerListener listener;
 
     QueryHandler(LearnedAddresses kernel, IntFunction<List<NamePolicy>> policiesOfScope, DnsLimits limits, NameStats stats,
-                 AnswerListener listener) {
+                 NameBook book, AnswerListener listener) {
         this.kernel = kernel;
         this.listener = listener;
         this.policiesOfScope = policiesOfScope;
         this.upstream = new Upstream(limits.upstreamTimeout());
         this.limits = limits;
         this.stats = stats;
+        this.book = book;
     }
 
     LearnedAddresses kernel() {
@@ -45,6 +53,7 @@ final class QueryHandler {
         Question question = parsed.get();
         stats.lookup();
         List<NamePolicy> policies = policiesOfScope.apply(steer.scope());
+        policies.forEach(p -> p.sightings().saw(question.name()));
         if (policies.isEmpty() || policies.stream().anyMatch(p -> p.refuses(question.name()))) {
             stats.refused(question.name());
             return Optional.of(Replies.error(query, Replies.REFUSED));
@@ -58,22 +67,28 @@ final class QueryHandler {
         }
         Optional<Answer> answer = Answer.read(reply, question);
         if (answer.isEmpty()) {
+            if (Answer.isTruncatedReplyTo(reply, question)) {
+                return Optional.of(reply);
+            }
             stats.failed();
             return Optional.of(Replies.error(query, Replies.SERVFAIL));
         }
         if (answer.get().code().equals(DnsResponseCode.NOERROR)) {
+            long expires = limits.expiry(System.nanoTime(), answer.get().ttlSeconds());
             try {
-                learn(steer.scope(), question.name(), answer.get(), policies);
+                learn(steer.scope(), question.name(), answer.get(), policies, expires);
             } catch (IOException e) {
                 stats.failed(); // never relay an answer whose addresses would then be refused
                 return Optional.of(Replies.error(query, Replies.SERVFAIL));
+            }
+            for (InetAddress address : answer.get().addresses()) {
+                book.remember(steer.scope(), question.name(), address, expires);
             }
         }
         return Optional.of(reply);
     }
 
-    private void learn(int scope, String name, Answer answer, List<NamePolicy> policies) throws IOException {
-        long expires = limits.expiry(System.nanoTime(), answer.ttlSeconds());
+    private void learn(int scope, String name, Answer answer, List<NamePolicy> policies, long expires) throws IOException {
         NameTeacher.teach(kernel, name, answer.addresses(), expires, policies);
         listener.learned(scope, name, answer.addresses(), expires);
         stats.learned(answer.addresses().size());

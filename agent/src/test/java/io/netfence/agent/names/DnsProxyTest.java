@@ -14,6 +14,7 @@ import io.netfence.agent.policy.Policy;
 import io.netfence.agent.policy.Rule;
 import io.netfence.agent.policy.RuleSyntax;
 import io.netfence.agent.policy.Verdict;
+import io.netty.handler.codec.dns.DnsRecord;
 import io.netty.handler.codec.dns.DnsRecordType;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,14 +41,21 @@ import org.junit.jupiter.api.Test;
 class DnsProxyTest {
     private static final int INDEX = 0x010203;
     private static final InetSocketAddress STEERED_TO = new InetSocketAddress(loopback(127, 1, 2, 3), 0);
+    /** Where the kernel steers a retry over TCP: every connect() to the resolver gets an index of its own. */
+    private static final int TCP_INDEX = 0x010204;
+    private static final InetAddress TCP_STEERED_TO = loopback(127, 1, 2, 4);
     private final DatagramSocket udpResolver;
     private final ServerSocket tcpResolver;
     private final List<String> learned = new CopyOnWriteArrayList<>();
     private final byte[] answer;
+    private volatile byte[] udpAnswer;
+    private volatile byte[] tcpAnswer;
     private DnsProxy proxy;
 
     DnsProxyTest() throws Exception {
         answer = Messages.response(77, "api.example.test.", DnsRecordType.A, 0, List.of(a("api.example.test.", 30, 198, 18, 0, 2)));
+        udpAnswer = answer;
+        tcpAnswer = answer;
         udpResolver = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         tcpResolver = new ServerSocket(udpResolver.getLocalPort(), 4, InetAddress.getLoopbackAddress());
         daemon(() -> {
@@ -54,7 +63,8 @@ class DnsProxyTest {
             while (true) {
                 DatagramPacket query = new DatagramPacket(buffer, buffer.length);
                 udpResolver.receive(query);
-                udpResolver.send(new DatagramPacket(answer, answer.length, query.getSocketAddress()));
+                byte[] reply = udpAnswer;
+                udpResolver.send(new DatagramPacket(reply, reply.length, query.getSocketAddress()));
             }
         });
         daemon(() -> {
@@ -63,8 +73,9 @@ class DnsProxyTest {
                     DataInputStream in = new DataInputStream(client.getInputStream());
                     in.readFully(new byte[in.readUnsignedShort()]);
                     DataOutputStream out = new DataOutputStream(client.getOutputStream());
-                    out.writeShort(answer.length);
-                    out.write(answer);
+                    byte[] reply = tcpAnswer;
+                    out.writeShort(reply.length);
+                    out.write(reply);
                 }
             }
         });
@@ -104,10 +115,11 @@ class DnsProxyTest {
         Policy policy = new Policy("p", prefixes, List.of(), false, io.netfence.agent.policy.PacketSockets.BY_DEFAULT, names, List.of());
         NamePolicy namePolicy = NamePolicy.of(9, policy, new AppliedPolicy("p", 1, 11, 12, false, false, table, NameTable.EMPTY));
         DnsSteer steer = new DnsSteer((InetSocketAddress) udpResolver.getLocalSocketAddress(), protocol, proxy.port(), 9, 1, 1);
+        DnsSteer tcpRetry = new DnsSteer((InetSocketAddress) udpResolver.getLocalSocketAddress(), 6, proxy.port(), 9, 1, 1);
         proxy.serve(new LearnedAddresses() {
             @Override
             public Optional<DnsSteer> steered(int index) {
-                return index == INDEX ? Optional.of(steer) : Optional.empty();
+                return index == INDEX ? Optional.of(steer) : index == TCP_INDEX ? Optional.of(tcpRetry) : Optional.empty();
             }
 
             @Override
@@ -129,25 +141,37 @@ class DnsProxyTest {
     @Test
     void aConnectedUdpClientGetsTheAnswerFromTheAddressItSentTo() throws Exception {
         start(17);
+        assertArrayEquals(answer, askOverUdp(Messages.query(77, "api.example.test.", DnsRecordType.A)));
+        assertEquals(List.of("198.18.0.2"), learned);
+    }
+
+    /** A resolver library keeps its connected socket (glibc does) and asks again the moment an answer is in. */
+    @Test
+    void aConnectedUdpClientAskingAgainAndAgainGetsEveryAnswer() throws Exception {
+        start(17);
         byte[] query = Messages.query(77, "api.example.test.", DnsRecordType.A);
         try (DatagramSocket client = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            client.setSoTimeout(5000);
+            client.setSoTimeout(2000);
             client.connect(new InetSocketAddress(STEERED_TO.getAddress(), proxy.port()));
-            client.send(new DatagramPacket(query, query.length));
-            DatagramPacket reply = new DatagramPacket(new byte[4096], 4096);
-            client.receive(reply);
-
-            assertEquals(STEERED_TO.getAddress(), reply.getAddress());
-            assertArrayEquals(answer, Arrays.copyOf(reply.getData(), reply.getLength()));
+            for (int i = 0; i < 500; i++) {
+                client.send(new DatagramPacket(query, query.length));
+                DatagramPacket reply = new DatagramPacket(new byte[4096], 4096);
+                client.receive(reply);
+                assertArrayEquals(answer, Arrays.copyOf(reply.getData(), reply.getLength()), "answer " + i);
+            }
         }
-        assertEquals(List.of("198.18.0.2"), learned);
     }
 
     @Test
     void aTcpClientGetsTheAnswer() throws Exception {
         start(6);
         byte[] query = Messages.query(77, "api.example.test.", DnsRecordType.A);
-        try (Socket client = new Socket(STEERED_TO.getAddress(), proxy.port())) {
+        assertArrayEquals(answer, askOverTcp(STEERED_TO.getAddress(), query));
+        assertEquals(List.of("198.18.0.2"), learned);
+    }
+
+    private byte[] askOverTcp(InetAddress steeredTo, byte[] query) throws Exception {
+        try (Socket client = new Socket(steeredTo, proxy.port())) {
             client.setSoTimeout(5000);
             DataOutputStream out = new DataOutputStream(client.getOutputStream());
             out.writeShort(query.length);
@@ -155,10 +179,41 @@ class DnsProxyTest {
             DataInputStream in = new DataInputStream(client.getInputStream());
             byte[] reply = new byte[in.readUnsignedShort()];
             in.readFully(reply);
-
-            assertArrayEquals(answer, reply);
+            return reply;
         }
-        assertEquals(List.of("198.18.0.2"), learned);
+    }
+
+    private byte[] askOverUdp(byte[] query) throws Exception {
+        try (DatagramSocket client = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            client.setSoTimeout(5000);
+            client.connect(new InetSocketAddress(STEERED_TO.getAddress(), proxy.port()));
+            client.send(new DatagramPacket(query, query.length));
+            DatagramPacket reply = new DatagramPacket(new byte[4096], 4096);
+            client.receive(reply);
+            assertEquals(STEERED_TO.getAddress(), reply.getAddress());
+            return Arrays.copyOf(reply.getData(), reply.getLength());
+        }
+    }
+
+    @Test
+    void aTruncatedUdpAnswerIsRelayedAsItIsAndTheRetryOverTcpLearnsTheRest() throws Exception {
+        start(17);
+        List<DnsRecord> all = new ArrayList<>();
+        for (int host = 10; host < 50; host++) {
+            all.add(a("api.example.test.", 30, 198, 18, 0, host));
+        }
+        udpAnswer = Messages.truncated(Messages.response(77, "api.example.test.", DnsRecordType.A, 0, all.subList(0, 29)));
+        tcpAnswer = Messages.response(77, "api.example.test.", DnsRecordType.A, 0, all);
+        byte[] query = Messages.query(77, "api.example.test.", DnsRecordType.A);
+
+        byte[] overUdp = askOverUdp(query);
+        assertArrayEquals(udpAnswer, overUdp);
+        assertEquals(29, learned.size());
+        byte[] overTcp = askOverTcp(TCP_STEERED_TO, query);
+
+        assertArrayEquals(tcpAnswer, overTcp);
+        assertEquals(40, Set.copyOf(learned).size());
+        assertEquals(Optional.of("api.example.test"), proxy.names().nameOf(9, loopback(198, 18, 0, 49)));
     }
 
     @Test

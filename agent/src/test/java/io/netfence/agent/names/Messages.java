@@ -32,6 +32,13 @@ final class Messages {
         return ByteBufUtil.getBytes(out);
     }
 
+    /** The response with TC set: it did not fit. */
+    static byte[] truncated(byte[] response) {
+        byte[] out = response.clone();
+        out[2] |= 0x02;
+        return out;
+    }
+
     static DnsRecord a(String name, long ttl, int... octets) {
         byte[] raw = new byte[octets.length];
         for (int i = 0; i < octets.length; i++) {

@@ -37,7 +37,9 @@ class QueryHandlerTest {
     private final List<String> learned = new CopyOnWriteArrayList<>();
     private final List<String> events = new CopyOnWriteArrayList<>();
     private final NameStats stats = new NameStats();
+    private final NameBook book = new NameBook();
     private volatile byte[] nextAnswer;
+    private NamePolicy namePolicy;
 
     QueryHandlerTest() throws Exception {
         resolver = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -74,7 +76,7 @@ class QueryHandlerTest {
         Policy policy = new Policy("p", prefixes, List.of(), false, io.netfence.agent.policy.PacketSockets.BY_DEFAULT, names, List.of());
         NameTable table = PolicyCompiler.compile(prefixes, names).names();
         AppliedPolicy applied = new AppliedPolicy("p", 1, 11, 12, false, false, table, NameTable.EMPTY);
-        NamePolicy namePolicy = NamePolicy.of(SCOPE, policy, applied);
+        namePolicy = NamePolicy.of(SCOPE, policy, applied);
         LearnedAddresses kernel = new LearnedAddresses() {
             @Override
             public Optional<DnsSteer> steered(int index) {
@@ -89,7 +91,8 @@ class QueryHandlerTest {
             }
         };
         DnsLimits limits = DnsLimits.DEFAULT.withGrace(Duration.ofSeconds(5));
-        return new QueryHandler(kernel, scope -> scope == SCOPE ? List.of(namePolicy) : List.of(), limits, stats, AnswerListener.NONE);
+        NamePolicy served = namePolicy;
+        return new QueryHandler(kernel, scope -> scope == SCOPE ? List.of(served) : List.of(), limits, stats, book, AnswerListener.NONE);
     }
 
     private DnsSteer steer() {
@@ -163,5 +166,79 @@ class QueryHandlerTest {
     @Test
     void notAQueryGetsNoAnswer() {
         assertTrue(handler("allow api.example.test").answer(new byte[] {1, 2, 3}, steer(), false).isEmpty());
+    }
+
+    @Test
+    void aTruncatedAnswerIsRelayedAsItIsAndTheAddressesItHoldsAreLearned() throws Exception {
+        nextAnswer = Messages.truncated(Messages.response(4, "api.example.test.", DnsRecordType.A, 0,
+                List.of(a("api.example.test.", 60, 198, 18, 0, 2), a("api.example.test.", 60, 198, 18, 0, 3))));
+
+        Optional<byte[]> reply = handler("deny any", "allow api.example.test").answer(Messages.query(4, "api.example.test.",
+                DnsRecordType.A), steer(), false);
+
+        assertArrayEquals(nextAnswer, reply.orElseThrow());
+        assertEquals(List.of("7/11 198.18.0.2 ALLOW 65s", "7/11 198.18.0.3 ALLOW 65s"), learned);
+    }
+
+    @Test
+    void aTruncatedAnswerCutInsideARecordIsRelayedAsItIsAndTheWholeRecordsBeforeTheCutAreLearned() throws Exception {
+        byte[] whole = Messages.truncated(Messages.response(4, "api.example.test.", DnsRecordType.A, 0,
+                List.of(a("api.example.test.", 60, 198, 18, 0, 2), a("api.example.test.", 60, 198, 18, 0, 3))));
+        nextAnswer = Arrays.copyOf(whole, whole.length - 2);
+
+        Optional<byte[]> reply = handler("deny any", "allow api.example.test").answer(Messages.query(4, "api.example.test.",
+                DnsRecordType.A), steer(), false);
+
+        assertArrayEquals(nextAnswer, reply.orElseThrow());
+        assertEquals(List.of("7/11 198.18.0.2 ALLOW 65s"), learned);
+    }
+
+    @Test
+    void aTruncatedAnswerCutInsideAnAnsweredNameIsRelayedAsItIsAndTeachesNothing() throws Exception {
+        byte[] whole = Messages.truncated(Messages.response(4, "api.example.test.", DnsRecordType.A, 0,
+                List.of(a("api.example.test.", 60, 198, 18, 0, 2))));
+        int questionEnd = Question.HEADER + "api.example.test.".length() + 1 + 4;
+        nextAnswer = Arrays.copyOf(whole, questionEnd + 5);
+
+        Optional<byte[]> reply = handler("deny any", "allow api.example.test").answer(Messages.query(4, "api.example.test.",
+                DnsRecordType.A), steer(), false);
+
+        assertArrayEquals(nextAnswer, reply.orElseThrow());
+        assertEquals(List.of(), learned);
+        assertEquals(0, stats.failures());
+    }
+
+    @Test
+    void aTruncatedReplyToAnotherQueryIsServfail() throws Exception {
+        nextAnswer = Messages.truncated(Arrays.copyOf(Messages.response(99, "api.example.test.", DnsRecordType.A, 0, List.of()), 12));
+
+        byte[] reply = handler("allow api.example.test").answer(Messages.query(4, "api.example.test.", DnsRecordType.A), steer(), false)
+                .orElseThrow();
+
+        assertEquals(Replies.SERVFAIL, reply[3] & 0xf);
+    }
+
+    @Test
+    void everyAnsweredAddressIsBookedUnderTheNameAsked() throws Exception {
+        nextAnswer = Messages.response(42, "www.example.test.", DnsRecordType.A, 0,
+                List.of(cname("www.example.test.", 300, "cdn.example.test"), a("cdn.example.test.", 60, 198, 18, 0, 2)));
+
+        handler("allow www.example.test").answer(Messages.query(42, "www.example.test.", DnsRecordType.A), steer(), false);
+
+        assertEquals(Optional.of("www.example.test"), book.nameOf(SCOPE, InetAddress.getByName("198.18.0.2")));
+        assertEquals(Optional.empty(), book.nameOf(SCOPE + 1, InetAddress.getByName("198.18.0.2")));
+    }
+
+    @Test
+    void everyLookupRefusedOnesIncludedMarksTheNamePatternsItMatches() throws Exception {
+        nextAnswer = Messages.response(1, "a.cdn.example.test.", DnsRecordType.A, 0, List.of(a("a.cdn.example.test.", 60, 198, 18, 0, 2)));
+        QueryHandler handler = handler("deny any", "allow *.cdn.example.test", "allow api.example.test", "deny tracker.example.test",
+                "allow *.other.example.test");
+
+        handler.answer(Messages.query(1, "a.cdn.example.test.", DnsRecordType.A), steer(), false);
+        handler.answer(Messages.query(2, "tracker.example.test.", DnsRecordType.A), steer(), false);
+
+        assertEquals(List.of("api.example.test", "*.other.example.test"),
+                namePolicy.sightings().unseen().stream().map(Object::toString).toList());
     }
 }

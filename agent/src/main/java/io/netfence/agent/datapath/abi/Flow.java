@@ -1,8 +1,11 @@
 package io.netfence.agent.datapath.abi;
 
 import io.netfence.agent.policy.IpPrefix;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * Mirror of {@code struct nf_flow}: a flow as a hook saw it. {@code port} is the destination port
@@ -55,11 +58,33 @@ public record Flow(byte[] address, int port, int family, int protocol, int hook)
         if (family == Abi.FAMILY_NONE) {
             return protocol == Abi.AF_XDP ? "XDP socket" : protocol == Abi.AF_PACKET ? "packet socket" : "socket family " + protocol;
         }
-        String host = IpPrefix.of(address, address.length * 8).addressText();
-        if (port == 0) {
-            return host + "/" + protocolName();
+        String host = addressText();
+        return at(port != 0 && family == Abi.FAMILY_IPV6 ? "[" + host + "]" : host);
+    }
+
+    /**
+     * With the name the address was looked up by: {@code api.example.test (198.18.0.2):443/tcp},
+     * {@code api.example.test (fd00::2):443/tcp}.
+     */
+    public String describe(String name) {
+        return family == Abi.FAMILY_NONE ? describe() : at(name + " (" + addressText() + ")");
+    }
+
+    private String at(String host) {
+        return port == 0 ? host + "/" + protocolName() : host + ":" + port + "/" + protocolName();
+    }
+
+    private String addressText() {
+        return IpPrefix.of(address, address.length * 8).addressText();
+    }
+
+    /** The peer's address; empty for a socket creation, which has none. */
+    public Optional<InetAddress> inetAddress() {
+        try {
+            return family == Abi.FAMILY_NONE ? Optional.empty() : Optional.of(InetAddress.getByAddress(address));
+        } catch (UnknownHostException e) {
+            return Optional.empty();
         }
-        return (family == Abi.FAMILY_IPV6 ? "[" + host + "]" : host) + ":" + port + "/" + protocolName();
     }
 
     @Override
