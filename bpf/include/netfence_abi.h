@@ -338,6 +338,12 @@ struct nf_dns_steer {
 };
 #define NF_DNS_PORT 53
 #define NF_STEER_INDEX_MASK 0xffffff
+/*
+ * SO_MARK of the sockets a netfence DNS proxy answers on (CAP_NET_ADMIN sets it, so a confined
+ * program cannot): a loopback flow whose local end is such a socket on a steered 127.I.I.I:port
+ * is a nested confinement's proxy at work (nf_proxy_end).
+ */
+#define NF_PROXY_MARK 0x6e660000
 
 /* Single entry of nf_meta: which build of the programs is pinned. */
 struct nf_meta {

@@ -56,6 +56,8 @@ static __always_inline int nf_sock_addr4(struct bpf_sock_addr *ctx, __u8 hook)
 		return NF_ALLOW;
 	if (nf_unsteer(&flow, flow.port, nf_scope(), NF_DIR_EGRESS))
 		return NF_ALLOW;
+	if (flow.addr[0] == 127 && nf_proxy_end(ctx->sk->src_ip4, ctx->sk->src_port, ctx->sk->mark)) /* src_port: host order */
+		return NF_ALLOW;
 	return nf_judge(NF_DIR_EGRESS, &flow, 0, bpf_get_current_cgroup_id(), 1, nf_sock_addr_peer_is_own(ctx, &flow));
 }
 
@@ -220,16 +222,41 @@ static __always_inline int nf_refuse_unjudgeable(struct __sk_buff *skb, int dire
 	return NF_DENY;
 }
 
-/* A loopback packet of a steered DNS query (see nf_unsteer); the remote port is the source port on ingress. */
+/*
+ * A loopback packet of a steered DNS query (see nf_unsteer), or of a nested confinement's proxy
+ * answering one (nf_proxy_end); the remote port is the source port on ingress.
+ */
 static __always_inline int nf_skb_unsteer(struct __sk_buff *skb, int direction, struct nf_flow *flow, __u32 l4)
 {
 	__be16 ports[2];
+	__u32 local_ip4, mark;
+	struct bpf_sock *sk;
 
 	if (flow->protocol != IPPROTO_TCP && flow->protocol != IPPROTO_UDP)
 		return 0;
 	if (bpf_skb_load_bytes(skb, l4, ports, sizeof(ports)))
 		return 0;
-	return nf_unsteer(flow, bpf_ntohs(direction == NF_DIR_EGRESS ? ports[1] : ports[0]), nf_scope(), direction);
+	if (nf_unsteer(flow, bpf_ntohs(direction == NF_DIR_EGRESS ? ports[1] : ports[0]), nf_scope(), direction))
+		return 1;
+	/*
+	 * The local end: the IPv4 header's source on egress, its destination on ingress; its socket's
+	 * mark: the packet carries it on egress (a SYN-ACK's too, from the listener), the receiving
+	 * socket has it on ingress.
+	 */
+	if (bpf_skb_load_bytes(skb, direction == NF_DIR_EGRESS ? 12 : 16, &local_ip4, sizeof(local_ip4)))
+		return 0;
+	if (direction == NF_DIR_EGRESS) {
+		mark = skb->mark;
+	} else {
+		sk = skb->sk;
+		if (!sk)
+			return 0;
+		sk = bpf_sk_fullsock(sk);
+		if (!sk)
+			return 0;
+		mark = sk->mark;
+	}
+	return nf_proxy_end(local_ip4, bpf_ntohs(direction == NF_DIR_EGRESS ? ports[0] : ports[1]), mark);
 }
 
 static __always_inline int nf_skb(struct __sk_buff *skb, int direction)

@@ -81,23 +81,52 @@ static __always_inline struct nf_dns_steer *nf_steered(const struct nf_flow *flo
 
 /*
  * A flow to or from the proxy: the attachment that steered it lets it pass (returns 1), since
- * the proxy judges the query by name. Any other attachment (an ancestor, whose programs run after
- * the steering one's and see the rewritten destination) judges the resolver it was going to: the
- * flow is rewritten to it (keeping the port meaning of its hook) and 0 returned.
+ * the proxy judges the query by name. So does an ancestor whose own policy has name rules: the
+ * nested confinement's proxy forwards the query from its own process, which the ancestor's
+ * programs steer to the ancestor's proxy in turn, so the name is judged, and learned, at both
+ * levels. Any other ancestor (whose programs run after the steering one's and see the rewritten
+ * destination) judges the resolver it was going to: the flow is rewritten to it (keeping the
+ * port meaning of its hook) and 0 returned.
  */
 static __always_inline int nf_unsteer(struct nf_flow *flow, __u16 remote_port, __u32 scope, int direction)
 {
 	struct nf_dns_steer *steer = nf_steered(flow, remote_port);
+	struct nf_cg_policy *policy;
 
 	if (!steer)
 		return 0;
 	if (steer->scope == scope)
+		return 1;
+	policy = bpf_get_local_storage(&nf_cg_policy, 0);
+	if (policy->dns_port && nf_policy_has_names(policy))
 		return 1;
 	flow->family = steer->family;
 	__builtin_memcpy(flow->addr, steer->addr, sizeof(flow->addr));
 	if (direction == NF_DIR_EGRESS)
 		flow->port = steer->port;
 	return 0;
+}
+
+/*
+ * A loopback flow whose local end (address in network order, port, socket mark) is a netfence
+ * proxy answering a steered query: a nested confinement's proxy, in a process this attachment
+ * confines (a standalone run's, in the caller's cgroup). It passes where this attachment's policy
+ * has name rules, as the queries it answers do (nf_unsteer); its own upstream query is steered to
+ * this policy's proxy and judged by name there. The mark proves the socket is netfence's: a
+ * confined program could bind 127.I.I.I:port beside the proxy (SO_REUSEADDR) but not mark it.
+ */
+static __always_inline int nf_proxy_end(__u32 local_ip4, __u16 local_port, __u32 mark)
+{
+	struct nf_flow local = { .family = NF_FAMILY_IPV4 };
+	struct nf_cg_policy *policy;
+
+	if (mark != NF_PROXY_MARK)
+		return 0;
+	__builtin_memcpy(local.addr, &local_ip4, 4);
+	if (local.addr[0] != 127 || !nf_steered(&local, local_port))
+		return 0;
+	policy = bpf_get_local_storage(&nf_cg_policy, 0);
+	return policy->dns_port && nf_policy_has_names(policy);
 }
 
 #endif /* __NETFENCE_STEER_BPF_H */

@@ -219,4 +219,24 @@ class NameRulesKernelTest {
         assertTrue(r.stderr().contains("netfence: no DNS lookup of unused.example.test was seen"), r.stderr());
         assertFalse(r.stderr().contains("lookup of " + API), r.stderr());
     }
+
+    @Test
+    void aRunNestedUnderAnAgentPolicyWithNamesLearnsForBoth() {
+        String outer = cgroups.create("outer");
+        String allowApi = API + ":" + PORT + "/tcp";
+        try (TestAgent agent = TestAgent.create()) {
+            agent.writePolicy("outer.yaml", "policies:\n  - name: outer\n    target: " + outer + "\n    egress:\n"
+                    + "      - deny any\n      - allow " + allowApi + "\n");
+            agent.start();
+            List<String> literal = Probe.command("tcp", host.peerV4, "" + PORT);
+            Eventually.holds("the agent confines the outer cgroup", () -> cgroups.run(outer, literal).stdout().strip().equals("error EPERM"));
+            List<String> run = new ArrayList<>(io.netfence.vmtests.fixtures.Netfence.command("run", "--user", "65534",
+                    "--deny", "any", "--allow", allowApi, "--"));
+            run.addAll(dnsProbe("dnsconnect", API, resolver.address, "A", "" + PORT));
+
+            Result nested = cgroups.run(outer, run);
+            assertEquals(List.of("ok"), nested.stdoutLines(), "the run's proxy asks through the outer cgroup, so the agent's "
+                    + "proxy learns the answer for the outer policy too: " + nested + agent.log());
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package io.netfence.agent.names;
 
 import io.netfence.agent.datapath.LearnedAddresses;
+import io.netfence.agent.datapath.abi.Abi;
 import io.netfence.agent.datapath.abi.DnsSteer;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -20,6 +21,7 @@ import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.timeout.ReadTimeoutHandler;
@@ -44,6 +46,8 @@ public final class DnsProxy implements AutoCloseable {
     private static final int PROTO_TCP = 6;
     private static final int PROTO_UDP = 17;
     private static final int BIND_ATTEMPTS = 8;
+    /** setsockopt(SOL_SOCKET, SO_MARK): Netty has no option of its own for it. */
+    private static final IntegerUnixChannelOption SO_MARK = new IntegerUnixChannelOption("SO_MARK", 1, 36);
     private static final int REPLY_SWEEP_SECONDS = 10;
 
     private final EventLoopGroup group;
@@ -112,9 +116,12 @@ public final class DnsProxy implements AutoCloseable {
                 });
         DnsProxy[] self = new DnsProxy[1];
         Datagrams datagrams = new Datagrams();
+        // the mark tells an outer confinement that these sockets are netfence's (nf_proxy_end);
+        // setting it needs CAP_NET_ADMIN: without (tests as a user), Netty logs it and goes on
         Bootstrap udpSockets = new Bootstrap().group(group).channel(EpollDatagramChannel.class)
                 .option(EpollChannelOption.IP_RECVORIGDSTADDR, true)
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .option(SO_MARK, Abi.PROXY_MARK)
                 .handler(datagrams);
         Channel udp = null;
         try {
@@ -122,6 +129,7 @@ public final class DnsProxy implements AutoCloseable {
             int port = ((InetSocketAddress) udp.localAddress()).getPort();
             Channel tcp = new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
                     .option(ChannelOption.SO_REUSEADDR, true)
+                    .option(SO_MARK, Abi.PROXY_MARK) // accepted connections inherit it
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel channel) {

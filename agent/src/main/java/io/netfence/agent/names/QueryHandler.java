@@ -4,6 +4,7 @@ import io.netfence.agent.datapath.LearnedAddresses;
 import io.netfence.agent.datapath.abi.DnsSteer;
 import io.netty.handler.codec.dns.DnsResponseCode;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.IntFunction;

@@ -5,7 +5,12 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SocketChannel;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -19,13 +24,23 @@ final class Upstream {
         this.timeout = timeout;
     }
 
+    /**
+     * A socket of the resolver's own family: an IPv4 resolver asked from an IPv6 socket would
+     * pass the kernel's IPv6 hooks, where an outer policy with name rules does not steer it to its
+     * own proxy (a nested confinement's query would then never be judged there by name).
+     */
+    private static ProtocolFamily familyOf(InetSocketAddress resolver) {
+        return resolver.getAddress() instanceof Inet4Address ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
+    }
+
     byte[] ask(InetSocketAddress resolver, byte[] query, boolean tcp) throws IOException {
         return tcp ? overTcp(resolver, query) : overUdp(resolver, query);
     }
 
     private byte[] overUdp(InetSocketAddress resolver, byte[] query) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (DatagramSocket socket = new DatagramSocket()) {
+        try (DatagramChannel channel = DatagramChannel.open(familyOf(resolver))) {
+            DatagramSocket socket = channel.socket();
             socket.connect(resolver);
             socket.send(new DatagramPacket(query, query.length));
             byte[] buffer = new byte[DnsLimits.MAX_MESSAGE];
@@ -45,7 +60,8 @@ final class Upstream {
     }
 
     private byte[] overTcp(InetSocketAddress resolver, byte[] query) throws IOException {
-        try (Socket socket = new Socket()) {
+        try (SocketChannel channel = SocketChannel.open(familyOf(resolver))) {
+            Socket socket = channel.socket();
             socket.connect(resolver, (int) timeout.toMillis());
             socket.setSoTimeout((int) timeout.toMillis());
             DataOutputStream out = new DataOutputStream(socket.getOutputStream());

@@ -38,6 +38,7 @@ public final class Abi {
     public static final int LEARNED_NO_VERDICT = 3;
     public static final int DNS_PORT = 53;
     public static final int STEER_INDEX_MASK = 0xffffff;
+    public static final int PROXY_MARK = 0x6e660000;
     public static final int SCOPE_DEPTH = 4;
     public static final int POLICY_LEARN = 16;
     public static final int FLOW_EPHEMERAL_MIN = 32768;
