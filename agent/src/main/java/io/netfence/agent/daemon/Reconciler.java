@@ -40,7 +40,8 @@ final class Reconciler {
     private List<PolicySpec> specs = List.of();
     private final Map<String, AppliedPolicy> applied = new HashMap<>();
     private final Map<String, Policy> appliedContent = new HashMap<>();
-    private final Map<String, Integer> policyIds = new HashMap<>();
+    private final PolicyIds policyIds;
+    private final boolean recordFlows;
     private final Map<Long, Pointed> pointed = new HashMap<>();
     private final Map<String, String> conflicts = new TreeMap<>();
 
@@ -48,9 +49,19 @@ final class Reconciler {
     private record Pointed(String path, List<AppliedPolicy> policies) {}
 
     Reconciler(Datapath datapath, CgroupFs cgroups) {
+        this(datapath, cgroups, PolicyIds.inMemory(), false);
+    }
+
+    /**
+     * @param recordFlows every policy also records its flows (the agent's flow history), whatever
+     *                    its mode; it changes no verdict
+     */
+    Reconciler(Datapath datapath, CgroupFs cgroups, PolicyIds policyIds, boolean recordFlows) {
         this.datapath = datapath;
         this.cgroups = cgroups;
         this.tree = new CgroupTree(cgroups.mount());
+        this.policyIds = policyIds;
+        this.recordFlows = recordFlows;
     }
 
     CgroupTree tree() {
@@ -84,6 +95,7 @@ final class Reconciler {
         }
         applied.keySet().retainAll(names);
         appliedContent.keySet().retainAll(names);
+        policyIds.keepOnly(names);
         specs = List.copyOf(newSpecs);
         reconcileAll();
         datapath.deleteUnreferencedAgentRulesets(keptRulesets()); // earlier versions, once no cgroup points at them
@@ -92,7 +104,7 @@ final class Reconciler {
     /** Writes one policy's rulesets; a failure names the policy and where it is defined. */
     private AppliedPolicy write(PolicySpec spec) throws IOException {
         try {
-            return datapath.write(spec.policy(), owner, policyId(spec.name()));
+            return datapath.write(recordFlows ? spec.policy().recording() : spec.policy(), owner, policyIds.of(spec.name()));
         } catch (IOException | RuntimeException e) {
             throw new IOException(spec.source() + ": policy '" + spec.name() + "': " + e.getMessage(), e);
         }
@@ -103,10 +115,6 @@ final class Reconciler {
         Set<Integer> kept = new HashSet<>();
         applied.values().forEach(p -> kept.addAll(p.rulesets()));
         return kept;
-    }
-
-    private int policyId(String name) {
-        return policyIds.computeIfAbsent(name, n -> policyIds.size() + 1);
     }
 
     /** Points every matching cgroup, and takes the agent off cgroups no policy targets any more. */
@@ -215,8 +223,16 @@ final class Reconciler {
     }
 
     Map<Integer, String> policyNamesById() {
-        Map<Integer, String> names = new HashMap<>();
-        policyIds.forEach((name, id) -> names.put(id, name));
-        return names;
+        return policyIds.names();
+    }
+
+    /** Every id given to a policy since boot is at most this; 'netfence run' records carry larger ones. */
+    int highestPolicyId() {
+        return policyIds.highest();
+    }
+
+    /** Whether the policy's cgroups record its flows: learn mode, or every policy under flow history. */
+    boolean records(PolicySpec spec) {
+        return recordFlows || spec.policy().learn();
     }
 }

@@ -79,6 +79,11 @@ final class InMemoryAgent implements AgentControl {
         return events;
     }
 
+    @Override
+    public FlowHistoryKeeper.Usage flowHistory() {
+        return new FlowHistoryKeeper.Usage(config.flowHistory(), 0, 0, null, null, 0);
+    }
+
     List<String> policiesInForce() {
         return inForce.stream().map(PolicySpec::name).toList();
     }
