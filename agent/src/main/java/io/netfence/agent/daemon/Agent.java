@@ -11,6 +11,7 @@ import io.netfence.agent.daemon.events.EventPump;
 import io.netfence.agent.daemon.metrics.MetricsServer;
 import io.netfence.agent.daemon.metrics.NetfenceMetrics;
 import io.netfence.agent.datapath.KernelDatapath;
+import io.netfence.agent.datapath.PolicyIds;
 import io.netfence.agent.datapath.PacketSocketPolicing;
 import io.netfence.agent.host.AgentPidFile;
 import java.io.IOException;

@@ -8,6 +8,7 @@ import io.netfence.agent.config.PolicySpec;
 import io.netfence.agent.datapath.AppliedPolicy;
 import io.netfence.agent.datapath.AttachmentRecord;
 import io.netfence.agent.datapath.Datapath;
+import io.netfence.agent.datapath.PolicyIds;
 import io.netfence.agent.datapath.RulesetOwner;
 import io.netfence.agent.datapath.abi.CgroupPolicy;
 import io.netfence.agent.policy.Policy;

@@ -126,6 +126,7 @@ final class LockedPins {
         if (!PinnedState.hasAttachments(layout) && !AgentPidFile.agentRunning(runtime)) {
             PinnedState.removeAll(layout); // nothing confined and no agent: leave nothing behind in the kernel
             PrefixFile.removeAll(runtime);
+            PolicyIds.remove(runtime);
         }
     }
 }

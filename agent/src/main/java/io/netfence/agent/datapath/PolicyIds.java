@@ -1,4 +1,4 @@
-package io.netfence.agent.daemon;
+package io.netfence.agent.datapath;
 
 import io.netfence.agent.host.AtomicFile;
 import java.io.IOException;
@@ -15,12 +15,12 @@ import java.util.Set;
 
 /**
  * The ids the kernel knows agent policies by (in slots, events and flow records). They are kept
- * in the runtime directory beside the pins, both gone at reboot, so a restarted agent gives every
+ * in the runtime directory beside the pins, both gone at reboot (and removed with the pins), so a restarted agent gives every
  * policy the id it had: a policy's flow history stays its own across agent restarts. Ids are never
  * reused within a boot, so the leftover records of a removed policy cannot pass to another.
  */
-final class PolicyIds {
-    static final String FILE = "policy-ids";
+public final class PolicyIds {
+    private static final String FILE = "policy-ids";
     private static final String NEXT = ".next";
 
     private final Path file;
@@ -32,12 +32,12 @@ final class PolicyIds {
     }
 
     /** Ids kept only in this process: tests, and the first agent of a boot until it saves. */
-    static PolicyIds inMemory() {
+    public static PolicyIds inMemory() {
         return new PolicyIds(null);
     }
 
     /** The ids of the agent that ran before this one since boot, if any. */
-    static PolicyIds load(Path runtimeDirectory) throws IOException {
+    public static PolicyIds load(Path runtimeDirectory) throws IOException {
         PolicyIds loaded = new PolicyIds(runtimeDirectory.resolve(FILE));
         if (!Files.exists(loaded.file)) {
             return loaded;
@@ -63,7 +63,7 @@ final class PolicyIds {
     }
 
     /** The policy's id, a new one for a name not seen since boot. */
-    int of(String name) throws IOException {
+    public int of(String name) throws IOException {
         Integer id = ids.get(name);
         if (id != null) {
             return id;
@@ -74,21 +74,26 @@ final class PolicyIds {
     }
 
     /** Forgets the names not in force; their ids stay used. */
-    void keepOnly(Set<String> names) throws IOException {
+    public void keepOnly(Set<String> names) throws IOException {
         if (ids.keySet().retainAll(names)) {
             save();
         }
     }
 
     /** Every id given out since boot is at most this. */
-    int highest() {
+    public int highest() {
         return next - 1;
     }
 
-    Map<Integer, String> names() {
+    public Map<Integer, String> names() {
         Map<Integer, String> names = new HashMap<>();
         ids.forEach((name, id) -> names.put(id, name));
         return names;
+    }
+
+    /** With the pins: nothing confined and no agent, so no record or slot carries an id any more. */
+    static void remove(Path runtimeDirectory) throws IOException {
+        Files.deleteIfExists(runtimeDirectory.resolve(FILE));
     }
 
     private void save() throws IOException {

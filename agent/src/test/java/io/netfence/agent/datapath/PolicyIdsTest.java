@@ -1,4 +1,4 @@
-package io.netfence.agent.daemon;
+package io.netfence.agent.datapath;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
