@@ -1,15 +1,11 @@
 package io.netfence.loader;
 
 import io.netfence.loader.internal.LibBpf;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
  * A BPF map seen through its fd, with raw byte keys and values. Deliberately not a
@@ -153,23 +149,6 @@ public final class BpfMap implements AutoCloseable {
             }
             current = next;
         }
-    }
-
-    /**
-     * The kernel's own account of the memory the map holds ({@code memlock} in its fdinfo: for a
-     * preallocated map, what its capacity costs however full it is); empty where it is not shown.
-     */
-    public OptionalLong memoryBytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/fdinfo/" + fd.get()))) {
-                if (line.startsWith("memlock:")) {
-                    return OptionalLong.of(Long.parseLong(line.substring("memlock:".length()).strip()));
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // not shown on this kernel: the caller estimates
-        }
-        return OptionalLong.empty();
     }
 
     /**

@@ -13,7 +13,8 @@ public sealed interface ApiBody {
     /**
      * The agent's flow history (config flow_history) and the kernel's flow map it lives in.
      * capacity: flows nf_flows holds (maxFlows is what the config asks; a pinned map keeps its own);
-     * memoryBytes: kernel memory of the map, preallocated for its capacity; records: entries at
+     * memoryBytes: kernel memory of the map, preallocated for its capacity (estimated from the
+     * kernel's hash map layout); records: entries at
      * the last sweep (sweptAt), null before one; expired: records deleted for maxAgeSeconds.
      */
     record FlowHistoryView(boolean enabled, long maxAgeSeconds, int maxFlows, int capacity, long memoryBytes, Integer records,

@@ -7,7 +7,8 @@ import java.time.temporal.ChronoUnit;
 /**
  * The agent's log: one line per event on stderr, which journald (or the terminal) keeps. Under
  * systemd (JOURNAL_STREAM set) each line starts with its syslog priority, {@code <3>} for errors,
- * {@code <4>} for warnings (input taken otherwise than configured) and {@code <6>} for information, which journald strips and records, so {@code journalctl -p err} works.
+ * {@code <4>} for warnings (a setting that cannot take effect yet) and {@code <6>} for information,
+ * which journald strips and records, so {@code journalctl -p err} works.
  */
 public final class Log {
     private static final boolean JOURNAL = System.getenv("JOURNAL_STREAM") != null;

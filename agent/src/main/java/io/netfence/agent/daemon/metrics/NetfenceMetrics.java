@@ -101,7 +101,7 @@ public final class NetfenceMetrics {
                 .help("Flows the kernel's flow map holds; beyond that the least recently seen are forgotten")
                 .callback(cb -> cb.call(source.flowRecords().capacity())).register(registry);
         GaugeWithCallback.builder().name("netfence_flow_records_memory_bytes")
-                .help("Kernel memory of the flow map, preallocated for its capacity")
+                .help("Kernel memory of the flow map, preallocated for its capacity (estimated from the kernel's hash map layout)")
                 .callback(cb -> cb.call(source.flowRecords().memoryBytes())).register(registry);
         CounterWithCallback.builder().name("netfence_flow_records_expired")
                 .help("Flow records deleted because they were not seen for flow_history's max_age")
