@@ -2,7 +2,8 @@
  * The long-lived agent: keeps the kernel in line with the policy files ({@code Reconciler} over
  * the narrow {@code datapath.Datapath}), follows cgroups and policy directories, and implements
  * the control API's routes ({@code AgentRoutes}) over the narrow {@code AgentControl}, so both
- * are tested without a kernel.
+ * are tested without a kernel. {@code FlowHistoryKeeper} keeps the flow records of the policies
+ * (flow_history: which are kept, swept by age, read back for learn and policy diff).
  *
  * <p>May use every package below the CLI; the CLI starts it.
  */
