@@ -79,7 +79,14 @@ public final class Agent implements AutoCloseable, AgentControl {
         AgentPidFile.claim(datapath.runtimeDirectory());
         datapath.flowCapacity(config.flowHistory().maxFlows());
         datapath.keepLoaded();
-        Agent agent = new Agent(config, datapath, cgroups, PolicyIds.load(datapath.runtimeDirectory()));
+        Agent agent;
+        try {
+            agent = new Agent(config, datapath, cgroups, PolicyIds.load(datapath.runtimeDirectory()));
+        } catch (IOException | RuntimeException e) {
+            datapath.release();
+            AgentPidFile.release(datapath.runtimeDirectory());
+            throw e;
+        }
         agent.packetSockets = datapath.packetSocketPolicing();
         if (!agent.packetSockets.enforced()) {
             Log.error("packet and XDP sockets are " + agent.packetSockets.describe()
