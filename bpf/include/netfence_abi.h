@@ -369,9 +369,11 @@ _Static_assert(sizeof(struct nf_meta) == 40, "nf_meta is frozen in ABI v1");
 _Static_assert(sizeof(struct nf_sk_scopes) == 16, "nf_sk_scopes is frozen in ABI v2");
 
 /*
- * Flow recording (learn mode): a slot with NF_POLICY_LEARN makes its attachment record every
- * distinct flow it judges in nf_flows (LRU hash), one entry per flow and no event per packet.
- * It changes no verdict: "mode: learn" is NF_POLICY_AUDIT | NF_POLICY_LEARN.
+ * Flow recording (learn mode, flow history): a slot with NF_POLICY_LEARN makes its attachment
+ * record every distinct flow it judges in nf_flows (LRU hash), one entry per flow and learning
+ * slot, and no event per packet. It changes no verdict: "mode: learn" is NF_POLICY_AUDIT |
+ * NF_POLICY_LEARN; the agent's flow history adds NF_POLICY_LEARN to enforcing slots, which then
+ * record what they allow and what they deny alike.
  */
 #define NF_POLICY_LEARN 16
 
@@ -386,7 +388,9 @@ _Static_assert(sizeof(struct nf_sk_scopes) == 16, "nf_sk_scopes is frozen in ABI
 /*
  * Key of nf_flows.
  *   scope      nf_cg_policy.scope of the attachment that recorded it
- *   policy_id  the first learning slot's policy_id
+ *   policy_id  a learning slot's policy_id: a flow is recorded once under each learning slot of
+ *              the attachment (each of them judged it), so a policy's records are whole even where
+ *              it shares a cgroup with others
  *   addr, family, protocol  as in nf_flow; port: as in nf_flow (remote port on egress, local port
  *              on ingress), 0 with NF_FLOW_EPHEMERAL
  *   direction  enum nf_direction
@@ -411,7 +415,8 @@ struct nf_flow_key {
  * bpf_ktime_get_ns() (CLOCK_MONOTONIC), last_ns written without ordering (close enough).
  *   packets  packets at cgroup_skb hooks plus connect()/sendmsg() calls
  *   bytes    bytes at cgroup_skb hooks
- *   denied   of packets, those this attachment's enforcing slots denied
+ *   denied   of packets, those this attachment's enforcing slots denied (any of them: the flow's
+ *            fate, the same in the record of every learning slot)
  */
 struct nf_flow_value {
 	__u64 packets;
@@ -421,6 +426,7 @@ struct nf_flow_value {
 	__u64 denied;
 };
 
+/* nf_flows' capacity in the object; the agent's flow_history.max_flows replaces it at load time */
 #define NF_FLOWS_MAX 65536
 
 _Static_assert(sizeof(struct nf_flow_key) == 32, "nf_flow_key is frozen in ABI v3");

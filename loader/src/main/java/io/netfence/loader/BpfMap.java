@@ -116,15 +116,37 @@ public final class BpfMap implements AutoCloseable {
     /** All keys at the time of the call (a concurrent writer may add or remove some meanwhile). */
     public List<byte[]> keys() throws BpfException {
         List<byte[]> keys = new ArrayList<>();
+        forEachKey(key -> {
+            keys.add(key);
+            return true;
+        });
+        return keys;
+    }
+
+    /** Sees one key of an iteration; returns whether to go on. */
+    public interface KeyVisitor {
+        boolean visit(byte[] key) throws BpfException;
+    }
+
+    /**
+     * Walks the keys without holding them all, for maps too large to copy. The visitor must not
+     * delete: a hash map's iteration restarts from its first key when the current one is gone.
+     * For the same reason (a concurrent writer may delete it) the walk stops after twice the
+     * map's capacity, so it always ends.
+     */
+    public void forEachKey(KeyVisitor visitor) throws BpfException {
         byte[] current = null;
-        while (true) {
+        long bound = 2L * Math.max(1, maxEntries);
+        for (long visited = 0; visited < bound; visited++) {
             byte[] next = new byte[keySize];
             int result = LibBpf.bpf_map_get_next_key(fd.get(), current, next);
             if (result == -Errno.ENOENT) {
-                return keys;
+                return;
             }
             BpfException.check(result, "iterate map " + name);
-            keys.add(next);
+            if (!visitor.visit(next)) {
+                return;
+            }
             current = next;
         }
     }

@@ -49,6 +49,14 @@ public final class BpfObject implements AutoCloseable {
     }
 
     /**
+     * Before load: how many entries a map holds, instead of its definition's max_entries. A map
+     * reused from its pin must have the same capacity (libbpf refuses a mismatch).
+     */
+    public void setMaxEntries(String mapName, int maxEntries) throws BpfException {
+        BpfException.check(LibBpf.bpf_map__set_max_entries(map(mapName), maxEntries), "set max_entries of map " + mapName);
+    }
+
+    /**
      * Before load: leaves a program out of the load, for a kernel that lacks its program or
      * attach type (one program the kernel refuses fails the whole object).
      */

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netfence.vmtests.fixtures.KernelTest;
 import io.netfence.vmtests.fixtures.Netfence;
 import io.netfence.vmtests.fixtures.Probe;
+import io.netfence.vmtests.fixtures.Processes;
 import io.netfence.vmtests.fixtures.Result;
 import io.netfence.vmtests.fixtures.TestAgent;
 import io.netfence.vmtests.fixtures.TestCgroups;
@@ -16,6 +17,7 @@ import io.netfence.vmtests.fixtures.TestHost;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -23,7 +25,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Learn mode: what a command did, written as a policy, then enforced. */
+/**
+ * Learn mode: what a command did, written as a policy, then enforced. Flow history: an enforced
+ * policy records what its cgroup does, and {@code policy diff} shows what a candidate would change.
+ */
 @KernelTest
 class LearnKernelTest {
     private static final List<TestHost> hosts = new ArrayList<>();
@@ -93,15 +98,20 @@ class LearnKernelTest {
                 fourth.stderrLines(), fourth.toString());
     }
 
-    /** Runs a TCP probe in the cgroup until the agent has confined it (127.0.0.2 denied), then the probes. */
-    private static List<String> probeOnceConfined(String cgroup, String... probes) {
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+    /** Runs a TCP probe in the cgroup until the agent has confined it (127.0.0.2 denied). */
+    private static void awaitConfined(String cgroup) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!cgroups.run(cgroup, Probe.command("tcp", "127.0.0.2", "1")).stdout().contains("EPERM")) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError(cgroup + " was not confined within 10 s");
             }
-            io.netfence.vmtests.fixtures.Processes.sleep(20);
+            Processes.sleep(20);
         }
+    }
+
+    /** The probes, once the agent has confined the cgroup. */
+    private static List<String> probeOnceConfined(String cgroup, String... probes) {
+        awaitConfined(cgroup);
         return cgroups.run(cgroup, Probe.command(probes)).stdoutLines();
     }
 
@@ -117,7 +127,7 @@ class LearnKernelTest {
             long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
             while (!agent.api().get("/v1/policies").body().contains("\"learn-")) {
                 assertTrue(System.nanoTime() < deadline && learn.isAlive(), "the learn policy was never applied");
-                io.netfence.vmtests.fixtures.Processes.sleep(50);
+                Processes.sleep(50);
             }
 
             String first = cgroups.create("svc-1");
@@ -148,5 +158,89 @@ class LearnKernelTest {
         assertEquals(List.of("echo learned-tcp", "sent reply", "reply"), learned.stdoutLines(), learned.toString());
         assertTrue(learned.stderr().contains("audit: would have denied"), learned.toString());
         assertTrue(Files.readString(rules).contains("\nallow " + hosts.get(1).peerV4 + ":" + UDP_PORT + "/udp "));
+    }
+
+    /** The rules that let the probes reach TCP on the first host, UDP on the second, ping the third. */
+    private static String rules(boolean withSecondHost, String indent) {
+        String tcp = hosts.get(0).peerV4;
+        String udp = hosts.get(1).peerV4;
+        String icmp = hosts.get(2).peerV4;
+        return indent + "egress: [deny any, allow " + tcp + ":" + TCP_PORT + "/tcp, "
+                + (withSecondHost ? "allow " + udp + ":" + UDP_PORT + "/udp, " : "") + "allow " + icmp + "/icmp]\n"
+                + indent + "ingress: [deny any, allow " + tcp + ":32768-65535/tcp, "
+                + (withSecondHost ? "allow " + udp + ":32768-65535/udp, " : "") + "allow " + icmp + "/icmp]\n";
+    }
+
+    private static Result diff(TestAgent agent, String... args) {
+        List<String> command = new ArrayList<>(List.of("policy", "diff"));
+        command.addAll(List.of(args));
+        command.addAll(List.of("--socket", agent.socket.toString()));
+        return Netfence.run(command.toArray(String[]::new));
+    }
+
+    @Test
+    void aCandidateThatDropsAHostIsShownToDenyExactlyThatHostsFlows() throws IOException {
+        String svc = cgroups.create("svc");
+        try (TestAgent agent = TestAgent.create()) {
+            agent.configure("flow_history:\n  enabled: true\n  max_age: 1h\n");
+            // two policies on one cgroup: each one's records must be whole, not only the first slot's
+            agent.writePolicy("svc.yaml", "policies:\n  - name: svc\n    target: " + svc + "\n" + rules(true, "    ")
+                    + "  - name: extra\n    target: " + svc + "\n    egress: [allow any]\n");
+            agent.start();
+            awaitConfined(svc);
+
+            List<String> probes = Probe.command("tcp", hosts.get(0).peerV4, "" + TCP_PORT, "to-tcp", "+", "udp", hosts.get(1).peerV4,
+                    "" + UDP_PORT, "to-udp", "+", "ping", hosts.get(2).peerV4);
+            assertEquals(List.of("echo to-tcp", "sent reply", "reply"), cgroups.run(svc, probes).stdoutLines());
+
+            Path same = dir.resolve("same.yaml");
+            Files.writeString(same, "policies:\n  - name: svc\n    target: " + svc + "\n" + rules(true, "    "));
+            Result unchanged = diff(agent, same.toString(), "--since", "1h");
+            assertEquals(0, unchanged.exitCode(), unchanged + agent.log());
+
+            Path candidate = dir.resolve("candidate.yaml");
+            Files.writeString(candidate, "policies:\n  - name: svc\n    target: " + svc + "\n" + rules(false, "    "));
+            Result dropped = diff(agent, candidate.toString(), "--since", "1h");
+            assertEquals(1, dropped.exitCode(), dropped + agent.log());
+            List<String> lines = dropped.stdoutLines();
+            assertTrue(lines.get(0).startsWith("policy svc: " + candidate + " against the policy in force, on flows seen since "),
+                    dropped.toString());
+            assertEquals("would deny, allowed now (2):", lines.get(1), dropped.toString());
+            assertTrue(lines.get(2).startsWith("  egress  " + hosts.get(1).peerV4 + ":" + UDP_PORT + "/udp "), dropped.toString());
+            assertTrue(lines.get(3).startsWith("  ingress " + hosts.get(1).peerV4 + ":32768-65535/udp "), dropped.toString());
+            assertEquals("would allow, denied now (0)", lines.get(4), dropped.toString());
+            assertTrue(lines.get(5).matches("agree: [0-9]+ flows of [0-9]+"), dropped.toString());
+            String[] agree = lines.get(5).replaceAll("[^0-9 ]", "").trim().split(" +");
+            assertEquals(Integer.parseInt(agree[1]) - 2, Integer.parseInt(agree[0]), dropped.toString());
+
+            Path narrower = dir.resolve("extra.rules");
+            Files.writeString(narrower, "allow any\ndeny " + hosts.get(0).peerV4 + "\n");
+            Result extra = diff(agent, narrower.toString(), "--policy", "extra");
+            assertEquals(1, extra.exitCode(), extra + agent.log());
+            assertTrue(extra.stdout().contains("would deny, allowed now (1):\n  egress  " + hosts.get(0).peerV4 + ":" + TCP_PORT + "/tcp "),
+                    extra.toString());
+
+            Result status = Netfence.run("status", "--socket", agent.socket.toString());
+            assertTrue(status.stdout().contains("flow history: on, max age 1h; "), status.toString());
+            assertTrue(status.stdout().contains("the flow map holds 65536 flows in "), status.toString());
+        }
+    }
+
+    @Test
+    void withoutFlowHistoryAnEnforcedPolicyRecordsNothingAndDiffSaysHowToTurnItOn() throws IOException {
+        String quiet = cgroups.create("quiet");
+        try (TestAgent agent = TestAgent.create()) {
+            agent.writePolicy("quiet.yaml", "policies:\n  - name: quiet\n    target: " + quiet + "\n" + rules(true, "    "));
+            agent.start();
+            awaitConfined(quiet);
+            Path candidate = dir.resolve("quiet.rules");
+            Files.writeString(candidate, "deny any\n");
+
+            Result refused = diff(agent, candidate.toString(), "--policy", "quiet");
+
+            assertEquals(2, refused.exitCode(), refused.toString());
+            assertEquals(List.of("netfence: policy 'quiet' records no flows: to record the flows of every agent policy, set "
+                    + "'flow_history: {enabled: true}' in the agent's config and restart the agent"), refused.stderrLines());
+        }
     }
 }

@@ -7,7 +7,18 @@ import java.util.Map;
 /** Every body the control API answers with, as {@link ApiJson} writes it (snake_case on the wire). */
 public sealed interface ApiBody {
     /** GET /v1/health. */
-    record Health(String status, long pid, Instant started, ReloadReport lastReload, String packetSockets) implements ApiBody {}
+    record Health(String status, long pid, Instant started, ReloadReport lastReload, String packetSockets,
+                  FlowHistoryView flowHistory) implements ApiBody {}
+
+    /**
+     * The agent's flow history (config flow_history) and the kernel's flow map it lives in.
+     * capacity: flows nf_flows holds (maxFlows is what the config asks; a pinned map keeps its own);
+     * memoryBytes: kernel memory of the map, preallocated for its capacity (estimated from the
+     * kernel's hash map layout); records: entries at
+     * the last sweep (sweptAt), null before one; expired: records deleted for maxAgeSeconds.
+     */
+    record FlowHistoryView(boolean enabled, long maxAgeSeconds, int maxFlows, int capacity, long memoryBytes, Integer records,
+                           Instant sweptAt, long expired) {}
 
     /** How the last reload went; on errors the policies in force before it stayed in force. */
     record ReloadReport(Instant at, boolean ok, List<String> errors) {}
@@ -32,10 +43,13 @@ public sealed interface ApiBody {
     record RunStarted(String id, String cgroup, List<String> inherited) implements ApiBody {}
 
     /**
-     * GET /v1/flows/NAME: the flows a policy in learn mode recorded, over every cgroup it was on;
-     * capacity is how many flows the kernel keeps for all learning policies together.
+     * GET /v1/flows/NAME[?since=SECONDS]: the flows a policy recorded (learn mode, or flow history),
+     * over every cgroup it was on, last seen within SECONDS if given. recording: whether the
+     * policy records at all; omitted: records left out beyond the answer's bound, the least
+     * recently seen; capacity: how many flows the kernel keeps for all recording policies together.
      */
-    record Flows(String policy, List<FlowView> flows, int capacity) implements ApiBody {}
+    record Flows(String policy, List<FlowView> flows, int capacity, boolean recording, int omitted, FlowHistoryView history)
+            implements ApiBody {}
 
     /**
      * One recorded flow. remote: the peer's address; protocol: its IP protocol number; ports:

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.function.Predicate;
 
 /**
@@ -63,7 +64,8 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             Answers.offload(workers, ctx, () -> apply(source, body));
         } else if (path.startsWith(FLOWS + "/") && method.equals(HttpMethod.GET)) {
             String name = path.substring(FLOWS.length() + 1);
-            Answers.offload(workers, ctx, () -> routes.flows(name));
+            List<String> since = uri.parameters().get("since");
+            Answers.offload(workers, ctx, () -> routes.flows(name, since == null ? null : String.join(",", since)));
         } else if (path.startsWith(POLICIES + "/") && method.equals(HttpMethod.DELETE)) {
             String name = path.substring(POLICIES.length() + 1);
             Answers.offload(workers, ctx, () -> routes.delete(name));
@@ -81,8 +83,4 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         return routes.apply(source, yaml);
     }
-
-
-
-
 }

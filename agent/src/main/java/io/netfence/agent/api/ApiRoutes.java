@@ -17,8 +17,11 @@ public interface ApiRoutes {
 
     EventSource events();
 
-    /** @param policy as the client sent it, decoded: checked before use */
-    default ApiResponse flows(String policy) {
+    /**
+     * @param policy as the client sent it, decoded: checked before use
+     * @param since  the query's since parameter as sent (seconds), null when absent: checked before use
+     */
+    default ApiResponse flows(String policy, String since) {
         return ApiResponse.error(404, "this agent records no flows");
     }
 }

@@ -9,8 +9,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,12 +19,10 @@ import picocli.CommandLine.Option;
                 + "that appear meanwhile included; then it is removed and the flows are written as a policy.",
                 "", "Example:", "  netfence learn --target payments.service --for 10m --format yaml --out payments.yaml"})
 public final class LearnCommand implements Callable<Integer> {
-    private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m|h)");
-
     @Option(names = "--target", required = true, paramLabel = "UNIT|CGROUP|GLOB", description = "What to learn, as a policy's target.")
     String target;
 
-    @Option(names = "--for", required = true, paramLabel = "DURATION", description = "How long: 500ms, 30s, 10m, 1h.")
+    @Option(names = "--for", required = true, paramLabel = "DURATION", description = "How long: 500ms, 30s, 10m, 1h, 1d.")
     String duration;
 
     @Mixin
@@ -40,7 +36,7 @@ public final class LearnCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Duration window = parseDuration(duration);
+        Duration window = DurationOption.parse("--for", duration);
         String name = "learn-" + ProcessHandle.current().pid();
         ApiClient agent = api.client();
         String yaml = "policies:\n  - name: " + name + "\n    target: \"" + target.replace("\\", "\\\\").replace("\"", "\\\"")
@@ -64,19 +60,5 @@ public final class LearnCommand implements Callable<Integer> {
             System.err.println("netfence: learned " + observed.size() + " flows; wrote " + output.out);
         }
         return ExitCodes.OK;
-    }
-
-    static Duration parseDuration(String text) {
-        Matcher m = DURATION.matcher(text);
-        if (!m.matches()) {
-            throw new UsageException("--for: '" + text + "' is not a duration (500ms, 30s, 10m, 1h)");
-        }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofHours(n);
-        };
     }
 }

@@ -11,12 +11,14 @@ import io.netfence.agent.daemon.events.EventPump;
 import io.netfence.agent.daemon.metrics.MetricsServer;
 import io.netfence.agent.daemon.metrics.NetfenceMetrics;
 import io.netfence.agent.datapath.KernelDatapath;
+import io.netfence.agent.datapath.PolicyIds;
 import io.netfence.agent.datapath.PacketSocketPolicing;
 import io.netfence.agent.host.AgentPidFile;
-import io.netfence.agent.learn.ObservedFlow;
 import io.netfence.agent.names.DnsLimits;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -58,15 +60,17 @@ public final class Agent implements AutoCloseable, AgentControl {
     private final java.util.concurrent.atomic.AtomicLong reloadsOk = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong reloadsRejected = new java.util.concurrent.atomic.AtomicLong();
     private volatile Map<Integer, String> policyNames = Map.of();
-    private boolean everLearned; // on the agent's thread only
+    private final FlowHistoryKeeper flowHistory;
     private final AgentNames names;
 
-    private Agent(AgentConfig config, KernelDatapath datapath, CgroupFs cgroups, AgentNames names) {
+    private Agent(AgentConfig config, KernelDatapath datapath, CgroupFs cgroups, PolicyIds policyIds, AgentNames names)
+            throws IOException {
         this.config = config;
         this.cgroups = cgroups;
         this.datapath = datapath;
         this.names = names;
-        this.reconciler = new Reconciler(datapath, cgroups, names);
+        this.reconciler = new Reconciler(datapath, cgroups, policyIds, config.flowHistory().enabled(), names);
+        this.flowHistory = new FlowHistoryKeeper(config.flowHistory(), datapath.flows());
         this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "netfence-reconciler");
             t.setDaemon(true);
@@ -79,8 +83,22 @@ public final class Agent implements AutoCloseable, AgentControl {
         KernelDatapath datapath = KernelDatapath.open(cgroups);
         datapath.collectGarbage();
         AgentPidFile.claim(datapath.runtimeDirectory());
+        datapath.flowCapacity(config.flowHistory().maxFlows());
         datapath.keepLoaded();
-        Agent agent = new Agent(config, datapath, cgroups, AgentNames.start(datapath, DnsLimits.DEFAULT));
+        Agent agent;
+        AgentNames dns = null;
+        try {
+            PolicyIds policyIds = PolicyIds.load(datapath.runtimeDirectory());
+            dns = AgentNames.start(datapath, DnsLimits.DEFAULT);
+            agent = new Agent(config, datapath, cgroups, policyIds, dns);
+        } catch (IOException | RuntimeException e) {
+            if (dns != null) {
+                dns.close();
+            }
+            datapath.release();
+            AgentPidFile.release(datapath.runtimeDirectory());
+            throw e;
+        }
         agent.packetSockets = datapath.packetSocketPolicing();
         if (!agent.packetSockets.enforced()) {
             Log.error("packet and XDP sockets are " + agent.packetSockets.describe()
@@ -120,6 +138,11 @@ public final class Agent implements AutoCloseable, AgentControl {
             agent.worker.scheduleWithFixedDelay(() -> agent.runLogged(agent.names::maintain, "keep learned names"),
                     NAMES_SECONDS, NAMES_SECONDS, TimeUnit.SECONDS);
             agent.worker.scheduleWithFixedDelay(HeapTrim::trimIfMostlyFree, HeapTrim.SECONDS, HeapTrim.SECONDS, TimeUnit.SECONDS);
+            if (agent.flowHistory.enabled()) {
+                long sweep = agent.flowHistory.sweepInterval().toMillis();
+                agent.worker.scheduleWithFixedDelay(() -> agent.runLogged(() -> agent.flowHistory.expire(agent.historyIds()),
+                        "expire old flow records"), sweep, sweep, TimeUnit.MILLISECONDS);
+            }
             return agent;
         } catch (IOException | RuntimeException e) {
             agent.close();
@@ -176,51 +199,44 @@ public final class Agent implements AutoCloseable, AgentControl {
             return;
         }
         policyNames = reconciler.policyNamesById();
-        forgetFlowsOfPoliciesNotLearning(specs);
+        flowHistory.forgetAllBut(idsOf(specs, reconciler::records), reconciler.highestPolicyId());
         lastReload = new ReloadResult(Instant.now(), true, List.of());
         reloadsOk.incrementAndGet();
         Log.info("Applied " + specs.size() + " policies: " + reconciler.matched());
     }
 
-    /**
-     * A learn policy's records go with it (and with an earlier agent's policies of the same ids).
-     * Agents that never had a learn policy skip the scan. Run records carry random ruleset ids,
-     * far above the agent's small ones.
-     */
-    private void forgetFlowsOfPoliciesNotLearning(List<PolicySpec> specs) {
-        Set<Integer> learning = new HashSet<>();
-        policyNames.forEach((id, name) -> specs.stream().filter(s -> s.name().equals(name) && s.policy().learn())
-                .findAny().ifPresent(s -> learning.add(id)));
-        everLearned |= !learning.isEmpty();
-        if (!everLearned) {
-            return;
-        }
-        int highest = policyNames.keySet().stream().mapToInt(Integer::intValue).max().orElse(0);
-        try {
-            datapath.flows().forget(k -> k.policyId() > 0 && k.policyId() <= highest && !learning.contains(k.policyId()));
-        } catch (IOException | RuntimeException e) {
-            Log.error("Cannot forget the flows of policies no longer learning: " + e.getMessage());
-        }
+    /** The ids of the policies in force that {@code which} accepts. */
+    private Set<Integer> idsOf(List<PolicySpec> specs, java.util.function.Predicate<PolicySpec> which) {
+        Map<String, Integer> byName = new HashMap<>();
+        policyNames.forEach((id, name) -> byName.put(name, id));
+        Set<Integer> ids = new HashSet<>();
+        specs.stream().filter(which).map(s -> byName.get(s.name())).filter(java.util.Objects::nonNull).forEach(ids::add);
+        return ids;
+    }
+
+    /** The policies whose records flow_history's max_age applies to: all but learn mode's, which end with their policy. */
+    private Set<Integer> historyIds() {
+        return idsOf(reconciler.specs(), s -> !s.policy().learn());
     }
 
     @Override
-    public Optional<List<ObservedFlow>> flows(String policy) throws IOException {
+    public Optional<RecordedFlows> flows(String policy, Duration since) throws IOException {
         return call(() -> {
+            Optional<PolicySpec> spec = reconciler.specs().stream().filter(s -> s.name().equals(policy)).findAny();
             Optional<Integer> id = policyNames.entrySet().stream().filter(e -> e.getValue().equals(policy))
                     .map(Map.Entry::getKey).findAny();
-            if (id.isEmpty() || reconciler.specs().stream().noneMatch(s -> s.name().equals(policy))) {
-                return Optional.<List<ObservedFlow>>empty();
+            if (spec.isEmpty() || id.isEmpty()) {
+                return Optional.<RecordedFlows>empty();
             }
-            Instant nowWall = Instant.now();
-            long nowNanos = System.nanoTime(); // CLOCK_MONOTONIC, the kernel's clock for the records
-            return Optional.of(ObservedFlow.merge(datapath.flows().read(k -> k.policyId() == id.get()).stream()
-                    .map(r -> ObservedFlow.of(r.key(), r.value(), nowWall, nowNanos)).toList()));
+            FlowHistoryKeeper.Read read = flowHistory.read(id.get(), since);
+            return Optional.of(new RecordedFlows(read.flows(), read.omitted(), reconciler.records(spec.get()),
+                    flowHistory.capacity(), config.flowHistory()));
         });
     }
 
     @Override
-    public int flowCapacity() throws IOException {
-        return datapath.flows().capacity();
+    public FlowHistoryKeeper.Usage flowHistory() {
+        return flowHistory.usage();
     }
 
     private void rejected(List<String> errors) {

@@ -3,7 +3,6 @@ package io.netfence.agent.daemon;
 import io.netfence.agent.api.ApiBody.Applied;
 import io.netfence.agent.api.ApiBody.Deleted;
 import io.netfence.agent.api.ApiBody.Flows;
-import io.netfence.agent.learn.ObservedFlow;
 import io.netfence.agent.api.ApiBody.Health;
 import io.netfence.agent.api.ApiBody.PolicyList;
 import io.netfence.agent.api.ApiBody.PolicyView;
@@ -26,12 +25,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -42,6 +43,9 @@ import java.util.stream.Stream;
  * capacity, say) is taken back out, so a refused apply leaves nothing behind.
  */
 final class AgentRoutes implements ApiRoutes {
+    /** A since of more than ten years is a typo, not a window. */
+    private static final long MAX_SINCE_SECONDS = 315_360_000L;
+    private static final Pattern SECONDS = Pattern.compile("[0-9]{1,10}");
     private final AgentControl agent;
 
     AgentRoutes(AgentControl agent) {
@@ -66,7 +70,7 @@ final class AgentRoutes implements ApiRoutes {
     @Override
     public ApiResponse health() {
         return ApiResponse.ok(new Health("ok", ProcessHandle.current().pid(), agent.started(), report(agent.lastReload()),
-                agent.packetSockets()));
+                agent.packetSockets(), FlowViews.history(agent.flowHistory())));
     }
 
     @Override
@@ -150,17 +154,24 @@ final class AgentRoutes implements ApiRoutes {
     }
 
     @Override
-    public ApiResponse flows(String name) {
+    public ApiResponse flows(String name, String since) {
         Optional<String> invalid = PolicyNames.problem(name);
         if (invalid.isPresent()) {
             return ApiResponse.error(400, invalid.get());
         }
+        long seconds = since == null ? 0 : SECONDS.matcher(since).matches() ? Long.parseLong(since) : -1;
+        if (since != null && (seconds < 1 || seconds > MAX_SINCE_SECONDS)) {
+            return ApiResponse.error(400, "since: '" + MessageLimits.cut(List.of(since)).get(0) + "' is not a number of seconds from 1 to "
+                    + MAX_SINCE_SECONDS);
+        }
         try {
-            Optional<List<ObservedFlow>> flows = agent.flows(name);
+            Optional<AgentControl.RecordedFlows> flows = agent.flows(name, since == null ? null : Duration.ofSeconds(seconds));
             if (flows.isEmpty()) {
                 return ApiResponse.error(404, "no policy named '" + name + "' is in force");
             }
-            return ApiResponse.ok(new Flows(name, flows.get().stream().map(FlowViews::view).toList(), agent.flowCapacity()));
+            AgentControl.RecordedFlows f = flows.get();
+            return ApiResponse.ok(new Flows(name, f.flows().stream().map(FlowViews::view).toList(), f.capacity(), f.recording(),
+                    f.omitted(), FlowViews.history(agent.flowHistory())));
         } catch (IOException e) {
             return ApiResponse.error(500, e.getMessage());
         }

@@ -55,6 +55,12 @@ final class AgentScrapeSource implements ScrapeSource {
     }
 
     @Override
+    public FlowRecordsGauge flowRecords() {
+        FlowHistoryKeeper.Usage usage = agent.flowHistory();
+        return new FlowRecordsGauge(usage.records(), usage.capacity(), usage.memoryBytes(), usage.expired());
+    }
+
+    @Override
     public List<PolicyGauge> policies() {
         try {
             AgentStatus status = agent.status();

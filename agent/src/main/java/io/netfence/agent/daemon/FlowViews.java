@@ -1,11 +1,12 @@
 package io.netfence.agent.daemon;
 
+import io.netfence.agent.api.ApiBody.FlowHistoryView;
 import io.netfence.agent.api.ApiBody.FlowView;
 import io.netfence.agent.learn.ObservedFlow;
 import io.netfence.agent.policy.IpPrefix;
 import io.netfence.agent.policy.PortRange;
 
-/** Recorded flows on the control API's wire and back. */
+/** Recorded flows, and the flow history, on the control API's wire and back. */
 public final class FlowViews {
     private FlowViews() {}
 
@@ -18,5 +19,10 @@ public final class FlowViews {
         return new ObservedFlow(v.ingress(), IpPrefix.parse(v.remote()), v.protocol(),
                 v.portFrom() == 0 ? null : new PortRange(v.portFrom(), v.portTo()), v.own(), v.packets(), v.bytes(), v.denied(),
                 v.first(), v.last());
+    }
+
+    static FlowHistoryView history(FlowHistoryKeeper.Usage usage) {
+        return new FlowHistoryView(usage.config().enabled(), usage.config().maxAge().toSeconds(), usage.config().maxFlows(),
+                usage.capacity(), usage.memoryBytes(), usage.records(), usage.sweptAt(), usage.expired());
     }
 }

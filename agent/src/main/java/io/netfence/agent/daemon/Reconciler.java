@@ -8,6 +8,7 @@ import io.netfence.agent.config.PolicySpec;
 import io.netfence.agent.datapath.AppliedPolicy;
 import io.netfence.agent.datapath.AttachmentRecord;
 import io.netfence.agent.datapath.Datapath;
+import io.netfence.agent.datapath.PolicyIds;
 import io.netfence.agent.datapath.RulesetOwner;
 import io.netfence.agent.datapath.abi.CgroupPolicy;
 import io.netfence.agent.names.NamePolicy;
@@ -42,7 +43,8 @@ final class Reconciler {
     private List<PolicySpec> specs = List.of();
     private final Map<String, AppliedPolicy> applied = new HashMap<>();
     private final Map<String, Policy> appliedContent = new HashMap<>();
-    private final Map<String, Integer> policyIds = new HashMap<>();
+    private final PolicyIds policyIds;
+    private final boolean recordFlows;
     private final Map<Long, Pointed> pointed = new HashMap<>();
     private final Map<String, String> conflicts = new TreeMap<>();
     private final AttachmentNames names;
@@ -51,14 +53,21 @@ final class Reconciler {
     private record Pointed(String path, List<AppliedPolicy> policies) {}
 
     Reconciler(Datapath datapath, CgroupFs cgroups) {
-        this(datapath, cgroups, AttachmentNames.NONE);
+        this(datapath, cgroups, PolicyIds.inMemory(), false, AttachmentNames.NONE);
     }
 
-    Reconciler(Datapath datapath, CgroupFs cgroups, AttachmentNames names) {
+    /**
+     * @param recordFlows every policy also records its flows (the agent's flow history), whatever
+     *                    its mode; it changes no verdict
+     * @param names       the DNS side of policies with name rules
+     */
+    Reconciler(Datapath datapath, CgroupFs cgroups, PolicyIds policyIds, boolean recordFlows, AttachmentNames names) {
         this.names = names;
         this.datapath = datapath;
         this.cgroups = cgroups;
         this.tree = new CgroupTree(cgroups.mount());
+        this.policyIds = policyIds;
+        this.recordFlows = recordFlows;
     }
 
     CgroupTree tree() {
@@ -92,6 +101,7 @@ final class Reconciler {
         }
         applied.keySet().retainAll(names);
         appliedContent.keySet().retainAll(names);
+        policyIds.keepOnly(names);
         specs = List.copyOf(newSpecs);
         reconcileAll();
         datapath.deleteUnreferencedAgentRulesets(keptRulesets()); // earlier versions, once no cgroup points at them
@@ -100,7 +110,7 @@ final class Reconciler {
     /** Writes one policy's rulesets; a failure names the policy and where it is defined. */
     private AppliedPolicy write(PolicySpec spec) throws IOException {
         try {
-            return datapath.write(spec.policy(), owner, policyId(spec.name()));
+            return datapath.write(recordFlows ? spec.policy().recording() : spec.policy(), owner, policyIds.of(spec.name()));
         } catch (IOException | RuntimeException e) {
             throw new IOException(spec.source() + ": policy '" + spec.name() + "': " + e.getMessage(), e);
         }
@@ -111,10 +121,6 @@ final class Reconciler {
         Set<Integer> kept = new HashSet<>();
         applied.values().forEach(p -> kept.addAll(p.rulesets()));
         return kept;
-    }
-
-    private int policyId(String name) {
-        return policyIds.computeIfAbsent(name, n -> policyIds.size() + 1);
     }
 
     /** Points every matching cgroup, and takes the agent off cgroups no policy targets any more. */
@@ -230,8 +236,16 @@ final class Reconciler {
     }
 
     Map<Integer, String> policyNamesById() {
-        Map<Integer, String> names = new HashMap<>();
-        policyIds.forEach((name, id) -> names.put(id, name));
-        return names;
+        return policyIds.names();
+    }
+
+    /** Every id given to a policy since boot is at most this; 'netfence run' records carry larger ones. */
+    int highestPolicyId() {
+        return policyIds.highest();
+    }
+
+    /** Whether the policy's cgroups record its flows: learn mode, or every policy under flow history. */
+    boolean records(PolicySpec spec) {
+        return recordFlows || spec.policy().learn();
     }
 }

@@ -5,6 +5,8 @@
  * are tested without a kernel. Runs through the agent ({@code UserRuns}) and the DNS side of
  * agent policies with name rules ({@code AgentNames}: the proxy, each attachment's name policies,
  * and the memory that carries learned answers across reloads and restarts) live here too.
+ * {@code FlowHistoryKeeper} keeps the flow records of the policies (flow_history: which are
+ * kept, swept by age, read back for learn and policy diff).
  *
  * <p>May use every package below the CLI; the CLI starts it.
  */

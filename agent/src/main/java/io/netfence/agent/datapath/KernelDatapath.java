@@ -222,6 +222,14 @@ public final class KernelDatapath implements Datapath {
     }
 
     /**
+     * How many flows nf_flows holds if this process is the one that creates netfence's maps (the
+     * agent's flow_history.max_flows); maps already pinned keep the capacity they have.
+     */
+    public void flowCapacity(int capacity) {
+        pins.flowCapacity(capacity);
+    }
+
+    /**
      * For the running agent (its pid file names this process): loads the programs now and keeps
      * them open for every later operation, instead of reopening the pins each time.
      */

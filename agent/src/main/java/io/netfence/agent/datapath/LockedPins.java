@@ -1,5 +1,6 @@
 package io.netfence.agent.datapath;
 
+import io.netfence.agent.datapath.abi.Abi;
 import io.netfence.agent.host.AgentPidFile;
 import io.netfence.agent.host.HostLock;
 import io.netfence.loader.BpfFs;
@@ -17,6 +18,8 @@ final class LockedPins {
     private final Path runtime;
     /** The agent's state: while it is open no CLI call unpins anything (the pid file says so). */
     private PinnedState kept;
+    /** nf_flows' capacity when this process is the one that creates the maps. */
+    private int flowCapacity = Abi.FLOWS_MAX;
 
     LockedPins(PinLayout layout, Path runtimeDirectory) {
         this.layout = layout;
@@ -29,6 +32,10 @@ final class LockedPins {
 
     PinLayout layout() {
         return layout;
+    }
+
+    synchronized void flowCapacity(int capacity) {
+        this.flowCapacity = capacity;
     }
 
     /** Where a kernel's refusal of the BPF LSM program is remembered until reboot. */
@@ -96,7 +103,7 @@ final class LockedPins {
         if (!PinnedState.isPinned(layout)) {
             BpfFs.mountPoint(); // mounts bpffs where the layout expects it when no one has
         }
-        return PinnedState.openOrLoad(layout, lsmRefusedMarker());
+        return PinnedState.openOrLoad(layout, lsmRefusedMarker(), flowCapacity);
     }
 
     /** The state {@link #keepOpen()} kept, for what only the agent does (reading the events ring). */
@@ -119,6 +126,7 @@ final class LockedPins {
         if (!PinnedState.hasAttachments(layout) && !AgentPidFile.agentRunning(runtime)) {
             PinnedState.removeAll(layout); // nothing confined and no agent: leave nothing behind in the kernel
             PrefixFile.removeAll(runtime);
+            PolicyIds.remove(runtime);
         }
     }
 }

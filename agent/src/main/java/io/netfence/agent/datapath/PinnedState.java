@@ -21,6 +21,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.stream.Stream;
 
 /**
@@ -64,10 +65,11 @@ final class PinnedState implements AutoCloseable {
     }
 
     /**
-     * @param lsmRefused a file (in the runtime directory, so gone at reboot) that records that the
-     *                   kernel refused the BPF LSM program
+     * @param lsmRefused   a file (in the runtime directory, so gone at reboot) that records that the
+     *                     kernel refused the BPF LSM program
+     * @param flowCapacity nf_flows' capacity if the maps are created now; maps already pinned keep theirs
      */
-    static PinnedState openOrLoad(PinLayout pins, Path lsmRefused) throws IOException {
+    static PinnedState openOrLoad(PinLayout pins, Path lsmRefused, int flowCapacity) throws IOException {
         Memlock.raise();
         byte[] object = embeddedObject();
         Meta build = new Meta(Abi.VERSION, sha256(object));
@@ -82,7 +84,7 @@ final class PinnedState implements AutoCloseable {
             pinned.close();
             removeAll(pins);
         }
-        return load(pins, object, build, lsmRefused);
+        return load(pins, object, build, lsmRefused, flowCapacity);
     }
 
     static boolean isPinned(PinLayout pins) {
@@ -124,7 +126,9 @@ final class PinnedState implements AutoCloseable {
         }
     }
 
-    private static PinnedState load(PinLayout pins, byte[] object, Meta build, Path lsmRefused) throws IOException {
+    private static PinnedState load(PinLayout pins, byte[] object, Meta build, Path lsmRefused, int requestedFlowCapacity)
+            throws IOException {
+        int flowCapacity = pinnedCapacity(pins, Abi.MAP_FLOWS).orElse(requestedFlowCapacity); // libbpf reuses a pin only as it is
         Files.createDirectories(pins.maps());
         Files.createDirectories(pins.programs());
         Map<String, String> mapPins = new LinkedHashMap<>();
@@ -134,25 +138,35 @@ final class PinnedState implements AutoCloseable {
         boolean packetSockets = BpfLsm.cgroupPrograms().available() && !Files.exists(lsmRefused);
         if (packetSockets) {
             try {
-                loadAndPin(pins, object, mapPins, true);
+                loadAndPin(pins, object, mapPins, true, flowCapacity);
             } catch (BpfException refused) {
                 // BPF LSM is active, yet some kernels (lockdown, sandboxed VMs) refuse LSM programs:
                 // everything else still loads; the marker spares later loads this boot the attempt
-                loadAndPin(pins, object, mapPins, false);
+                loadAndPin(pins, object, mapPins, false, flowCapacity);
                 Files.writeString(lsmRefused, refused.getMessage().lines().findFirst().orElse("refused") + "\n");
             }
         } else {
-            loadAndPin(pins, object, mapPins, false);
+            loadAndPin(pins, object, mapPins, false, flowCapacity);
         }
         PinnedState state = openPinned(pins);
         state.meta.update(Meta.key(), build.encode(), BpfMap.ANY);
         return state;
     }
 
-    private static void loadAndPin(PinLayout pins, byte[] object, Map<String, String> mapPins, boolean packetSockets)
-            throws IOException {
+    private static OptionalInt pinnedCapacity(PinLayout pins, String map) throws BpfException {
+        if (!Files.exists(pins.map(map))) {
+            return OptionalInt.empty();
+        }
+        try (BpfMap pinned = BpfMap.openPinned(map, pins.map(map).toString())) {
+            return OptionalInt.of(pinned.maxEntries());
+        }
+    }
+
+    private static void loadAndPin(PinLayout pins, byte[] object, Map<String, String> mapPins, boolean packetSockets,
+                                   int flowCapacity) throws IOException {
         try (BpfObject bpf = BpfObject.open("netfence.bpf.o", object)) {
             bpf.pinMapsAt(mapPins);
+            bpf.setMaxEntries(Abi.MAP_FLOWS, flowCapacity);
             if (!packetSockets) {
                 bpf.skipProgram(Hook.PACKET_SOCKETS.programName());
             }

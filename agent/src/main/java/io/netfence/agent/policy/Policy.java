@@ -46,6 +46,11 @@ public record Policy(String name, List<Rule> egress, List<Rule> ingress, boolean
         return new Policy(name, egress, ingress, true, packetSockets, true, egressNames, ingressNames);
     }
 
+    /** The same rules and mode, with every flow recorded as well (the agent's flow history). */
+    public Policy recording() {
+        return new Policy(name, egress, ingress, audit, packetSockets, true, egressNames, ingressNames);
+    }
+
     /** Whether the policy lets its cgroup create packet and XDP sockets. */
     public boolean allowsPacketSockets() {
         return packetSockets.allowed(egress) && egressNames.stream().allMatch(r -> r.verdict() == Verdict.ALLOW);

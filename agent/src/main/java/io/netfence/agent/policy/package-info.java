@@ -1,5 +1,6 @@
 /**
- * Policies as values: rules, prefixes, ports, protocols, verdicts, and the rule syntax. Pure: no
- * I/O. Uses only java.base.
+ * Policies as values: rules, prefixes, ports, protocols, verdicts, the rule syntax, and the
+ * decision rules make for a flow ({@link io.netfence.agent.policy.Decision}). Pure: no I/O. Uses
+ * only java.base.
  */
 package io.netfence.agent.policy;

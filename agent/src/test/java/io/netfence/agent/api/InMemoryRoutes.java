@@ -19,7 +19,7 @@ final class InMemoryRoutes implements ApiRoutes {
 
     @Override
     public ApiResponse health() {
-        return ApiResponse.ok(new ApiBody.Health("ok", 1, Instant.EPOCH, null, null));
+        return ApiResponse.ok(new ApiBody.Health("ok", 1, Instant.EPOCH, null, null, null));
     }
 
     @Override

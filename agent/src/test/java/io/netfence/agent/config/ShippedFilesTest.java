@@ -17,6 +17,7 @@ class ShippedFilesTest {
         AgentConfig config = AgentConfig.load(ROOT.resolve("dist/netfence.yaml"));
         assertEquals(ROOT.resolve("dist/policies.d").toAbsolutePath().normalize(), config.policiesDir());
         assertEquals(":9464", config.metricsListen());
+        assertEquals(FlowHistory.OFF, config.flowHistory()); // documented there, off as by default
         List<PolicySpec> specs = PolicyFiles.load(List.of(config.policiesDir()));
         assertEquals(List.of("sandbox"), specs.stream().map(PolicySpec::name).toList());
         assertTrue(specs.get(0).target().matches("/netfence-sandbox.slice/job-1"));

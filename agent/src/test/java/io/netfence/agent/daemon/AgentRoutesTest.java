@@ -127,4 +127,23 @@ class AgentRoutesTest {
         assertTrue(String.valueOf(policies.body()).contains("deny 198.18.0.2"), String.valueOf(policies.body()));
         assertFalse(String.valueOf(routes.health().body()).contains("ok=false"));
     }
+
+    @Test
+    void flowsTakeASinceInSecondsAndSayWhetherThePolicyRecords() throws IOException {
+        routes.apply("web.yaml", policy("web", "deny 198.18.0.2"));
+
+        ApiResponse answer = routes.flows("web", "3600");
+        assertEquals(200, answer.status(), errors(answer));
+        assertEquals(java.time.Duration.ofHours(1), agent.sinceAsked);
+        assertFalse(((io.netfence.agent.api.ApiBody.Flows) answer.body()).recording()); // flow_history off, not learning
+        assertEquals(200, routes.flows("web", null).status());
+        assertEquals(null, agent.sinceAsked);
+
+        for (String bad : new String[] {"0", "1h", "-5", "99999999999", ""}) {
+            ApiResponse refused = routes.flows("web", bad);
+            assertEquals(400, refused.status(), bad);
+            assertTrue(errors(refused).contains("is not a number of seconds from 1 to 315360000"), errors(refused));
+        }
+        assertEquals(404, routes.flows("absent", "60").status());
+    }
 }

@@ -23,6 +23,7 @@ final class InMemoryAgent implements AgentControl {
     private volatile List<PolicySpec> inForce = List.of();
     private volatile ReloadResult lastReload;
     int reloads;
+    volatile java.time.Duration sinceAsked;
 
     InMemoryAgent(Path home, int ruleCapacity) throws IOException {
         this.config = new AgentConfig(home.resolve("policies.d"), home.resolve("api-policies.d"), home.resolve("netfence.sock"), "", null);
@@ -77,6 +78,19 @@ final class InMemoryAgent implements AgentControl {
     @Override
     public EventHub events() {
         return events;
+    }
+
+    /** No flows are recorded in memory: the answer says whether the policy would record, and the window asked is kept. */
+    @Override
+    public java.util.Optional<RecordedFlows> flows(String policy, java.time.Duration since) {
+        sinceAsked = since;
+        return inForce.stream().filter(s -> s.name().equals(policy)).findAny().map(s -> new RecordedFlows(List.of(), 0,
+                config.flowHistory().enabled() || s.policy().learn(), 65536, config.flowHistory()));
+    }
+
+    @Override
+    public FlowHistoryKeeper.Usage flowHistory() {
+        return new FlowHistoryKeeper.Usage(config.flowHistory(), 0, 0, null, null, 0);
     }
 
     List<String> policiesInForce() {

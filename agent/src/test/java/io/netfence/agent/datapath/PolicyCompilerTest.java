@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netfence.agent.datapath.CompiledRuleset.Entry;
 import io.netfence.agent.datapath.CompiledRuleset.PortRule;
 import io.netfence.agent.datapath.abi.Abi;
+import io.netfence.agent.policy.Decision;
 import io.netfence.agent.policy.IpPrefix;
 import io.netfence.agent.policy.PortRange;
 import io.netfence.agent.policy.Protocol;
@@ -14,46 +15,26 @@ import io.netfence.agent.policy.Rule;
 import io.netfence.agent.policy.RuleSyntax;
 import io.netfence.agent.policy.Verdict;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The compiler against the policy semantics as written in the issue, evaluated directly over the
- * rules; the compiled form is evaluated the way the BPF programs do (one LPM lookup, then the
+ * The compiler against the policy semantics as written in the issue, read directly off the rules
+ * ({@link Decision}); the compiled form is evaluated the way the BPF programs do (one LPM lookup, then the
  * port list in order, then the fallback).
  */
 class PolicyCompilerTest {
 
-    record Packet(byte[] address, Protocol protocol, int port) {}
-
-    /** The spec: the most specific matching rule decides; deny on a full tie; no match allows. */
-    static Verdict bySpec(List<Rule> rules, Packet p) {
-        Comparator<Rule> specificity = Comparator.comparingInt((Rule r) -> r.prefix().length())
-                .thenComparingInt(r -> r.ports() != null ? 1 : 0)
-                .thenComparingInt(r -> r.protocol() != null ? 1 : 0);
-        List<Rule> matching = rules.stream().filter(r -> matches(r, p)).toList();
-        if (matching.isEmpty()) {
-            return Verdict.ALLOW;
+    record Packet(byte[] address, Protocol protocol, int port, boolean own) {
+        Packet(byte[] address, Protocol protocol, int port) {
+            this(address, protocol, port, false);
         }
-        Rule best = matching.stream().max(specificity).orElseThrow();
-        boolean anyDenyAtBest = matching.stream().anyMatch(r -> specificity.compare(r, best) == 0 && r.verdict() == Verdict.DENY);
-        return anyDenyAtBest ? Verdict.DENY : Verdict.ALLOW;
     }
 
-    private static boolean matches(Rule r, Packet p) {
-        if (!r.prefix().contains(p.address())) {
-            return false;
-        }
-        if (r.protocol() != null && r.protocol() != p.protocol()) {
-            return false;
-        }
-        if (r.ports() != null) {
-            boolean hasPorts = p.protocol() == Protocol.TCP || p.protocol() == Protocol.UDP;
-            return hasPorts && r.ports().contains(p.port());
-        }
-        return true;
+    /** The spec, as {@link Decision} reads it off the rules. */
+    static Verdict bySpec(List<Rule> rules, Packet p) {
+        return Decision.of(rules, new Decision.Traffic(p.address(), p.protocol(), p.port(), p.own()));
     }
 
     /** What nf_decide() does with the compiled ruleset. */
@@ -75,6 +56,9 @@ class PolicyCompilerTest {
                     return rule.verdict();
                 }
             }
+        }
+        if (best.fallback() == Verdict.ALLOW_OWN) {
+            return p.own() ? Verdict.ALLOW : Verdict.DENY;
         }
         return best.fallback();
     }
@@ -136,6 +120,17 @@ class PolicyCompilerTest {
         assertDecides(Verdict.ALLOW, r, packet("198.18.0.2", Protocol.UDP, 9));
         assertDecides(Verdict.DENY, r, packet("198.18.0.2", Protocol.ICMP, 0));
         assertDecides(Verdict.DENY, r, packet("198.18.0.2", null, 0));
+    }
+
+    @Test
+    void ownLoopbackAllowsOnlyTheConfinementsOwnSocketsAndLosesToAPlainAllowAtATie() {
+        List<Rule> r = rules("deny any", "allow own-loopback");
+        assertDecides(Verdict.ALLOW, r, new Packet(IpPrefix.parse("127.0.0.1").address(), Protocol.TCP, 5432, true));
+        assertDecides(Verdict.DENY, r, new Packet(IpPrefix.parse("127.0.0.1").address(), Protocol.TCP, 5432, false));
+        List<Rule> both = rules("deny any", "allow own-loopback", "allow localhost");
+        assertDecides(Verdict.ALLOW, both, new Packet(IpPrefix.parse("127.0.0.1").address(), Protocol.TCP, 5432, false));
+        List<Rule> denied = rules("allow own-loopback", "deny 127.0.0.0/8");
+        assertDecides(Verdict.DENY, denied, new Packet(IpPrefix.parse("127.0.0.1").address(), Protocol.TCP, 5432, true));
     }
 
     @Test

@@ -36,6 +36,8 @@ public final class LibBpf {
 
     public static native int bpf_map__set_pin_path(Pointer map, String path);
 
+    public static native int bpf_map__set_max_entries(Pointer map, int maxEntries);
+
     public static native int bpf_program__fd(Pointer program);
 
     public static native int bpf_program__set_autoload(Pointer program, boolean autoload);

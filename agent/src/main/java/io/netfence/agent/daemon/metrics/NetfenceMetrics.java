@@ -89,6 +89,23 @@ public final class NetfenceMetrics {
                     cb.call(usage.ruleCapacity(), Abi.MAP_RULES);
                     cb.call(usage.portListCapacity(), Abi.MAP_PORTLISTS);
                 }).register(registry);
+        GaugeWithCallback.builder().name("netfence_flow_records")
+                .help("Flow records in the kernel's flow map (nf_flows) at the agent's last sweep; none without flow_history")
+                .callback(cb -> {
+                    Integer records = source.flowRecords().records();
+                    if (records != null) {
+                        cb.call(records);
+                    }
+                }).register(registry);
+        GaugeWithCallback.builder().name("netfence_flow_records_capacity")
+                .help("Flows the kernel's flow map holds; beyond that the least recently seen are forgotten")
+                .callback(cb -> cb.call(source.flowRecords().capacity())).register(registry);
+        GaugeWithCallback.builder().name("netfence_flow_records_memory_bytes")
+                .help("Kernel memory of the flow map, preallocated for its capacity (estimated from the kernel's hash map layout)")
+                .callback(cb -> cb.call(source.flowRecords().memoryBytes())).register(registry);
+        CounterWithCallback.builder().name("netfence_flow_records_expired")
+                .help("Flow records deleted because they were not seen for flow_history's max_age")
+                .callback(cb -> cb.call(source.flowRecords().expired())).register(registry);
         CounterWithCallback.builder().name("netfence_reloads").labelNames("result").help("Policy reloads, by result")
                 .callback(cb -> {
                     cb.call(source.reloads(true), "ok");

@@ -24,6 +24,16 @@ public interface ScrapeSource {
 
     MapFill mapFill() throws IOException;
 
+    /**
+     * The kernel's flow map (nf_flows) as the flow history uses it.
+     *
+     * @param records  records at the last sweep; null when none was made (flow history off, or not yet)
+     * @param expired  records deleted for flow_history's max_age
+     */
+    record FlowRecordsGauge(Integer records, long capacity, long memoryBytes, long expired) {}
+
+    FlowRecordsGauge flowRecords();
+
     /** A policy in force: its rule counts and the cgroups it is on. */
     record PolicyGauge(String name, int egressRules, int ingressRules, int cgroups) {}
 

@@ -53,6 +53,11 @@ class NetfenceMetricsTest {
         }
 
         @Override
+        public FlowRecordsGauge flowRecords() {
+            return new FlowRecordsGauge(12, 65536, 8_912_896, 3);
+        }
+
+        @Override
         public List<PolicyGauge> policies() {
             return List.of(new PolicyGauge("web", 3, 1, 2));
         }
@@ -117,6 +122,10 @@ class NetfenceMetricsTest {
             "netfence_reloads_total{result=\"rejected\"} 1.0",
             "netfence_last_reload_success 0.0",
             "netfence_last_reload_error{file=\"/etc/netfence/policies.d/web.yaml\",position=\"6:5\"} 1.0",
+            "netfence_flow_records 12.0",
+            "netfence_flow_records_capacity 65536.0",
+            "netfence_flow_records_memory_bytes 8912896.0",
+            "netfence_flow_records_expired_total 3.0",
         }) {
             assertTrue(text.contains(line), line + " in\n" + text);
         }
