@@ -82,7 +82,7 @@ class BadInputKernelTest {
     @Test
     void nameRulesAreRefusedWhereNoDnsIsSteered() {
         assertRefused(Netfence.run("attach", "--cgroup", cgroup, "--deny", "tracker.example.test"),
-                "name rules work with 'netfence run' for now");
+                "name rules need a DNS proxy that outlives the command, and attach leaves none");
     }
 
     @Test
