@@ -72,6 +72,7 @@ enum nf_hook {
 	NF_HOOK_EGRESS = 3,	/* cgroup_skb/egress */
 	NF_HOOK_INGRESS = 4,	/* cgroup_skb/ingress */
 	NF_HOOK_SOCK_CREATE = 5,	/* lsm_cgroup/socket_create: a packet or XDP socket */
+	NF_HOOK_DNS = 6,		/* never from the kernel: a lookup netfence's DNS proxy refused */
 };
 
 enum nf_direction {

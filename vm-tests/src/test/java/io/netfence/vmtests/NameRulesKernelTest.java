@@ -163,6 +163,15 @@ class NameRulesKernelTest {
             assertEquals(List.of("rcode 5"), denied.stdoutLines(), "a name no rule allows is refused at lookup: " + denied);
             assertEquals("ok", cgroups.run(service, literal).stdout().strip(), "the learned address counts for the service");
             assertEquals("error EPERM", cgroups.run(sibling, literal).stdout().strip(), "but not for another cgroup of the policy");
+            assertEquals("error EPERM", cgroups.run(service, Probe.command("tcp", host.peerV4, "" + TestHost.OTHER_TCP_PORT))
+                    .stdout().strip(), "another port of the name is not allowed");
+            Eventually.holds("events name the refused lookup and the host behind the denied address", () -> {
+                String events = String.join("\n", io.netfence.vmtests.fixtures.Processes.run(
+                        io.netfence.vmtests.fixtures.Netfence.command(agent.netfence("events", "--json").toArray(String[]::new))).stdoutLines());
+                return events.contains("\"hook\":\"dns\"") && events.contains("\"destination\":\"" + TRACKER + " (lookup via ")
+                        && events.contains("\"destination\":\"" + API + " (" + host.peerV4 + "):" + TestHost.OTHER_TCP_PORT + "/tcp\"")
+                        && events.contains("\"name\":\"" + API + "\"");
+            });
 
             int before = applied(agent);
             agent.writePolicy("names.yaml", policy + "      - deny 198.18.255.255\n"); // new rulesets for the policy
@@ -237,6 +246,23 @@ class NameRulesKernelTest {
             Result nested = cgroups.run(outer, run);
             assertEquals(List.of("ok"), nested.stdoutLines(), "the run's proxy asks through the outer cgroup, so the agent's "
                     + "proxy learns the answer for the outer policy too: " + nested + agent.log());
+        }
+    }
+
+    @Test
+    void inAuditModeALookupNoRuleAllowsIsAnsweredAndReported() {
+        String audited = cgroups.create("audited");
+        try (TestAgent agent = TestAgent.create()) {
+            agent.writePolicy("audited.yaml", "policies:\n  - name: audited\n    target: " + audited + "\n    mode: audit\n"
+                    + "    egress:\n      - deny any\n      - allow " + API + ":" + PORT + "/tcp\n");
+            agent.start();
+            Eventually.holds("the agent steers the cgroup's lookups", () -> agent.log().contains("Applied 1 policies"));
+            Result r = cgroups.run(audited, dnsProbe("dns", TRACKER, resolver.address, "A"));
+
+            assertTrue(r.stdout().startsWith("answer 198.18."), "audit blocks nothing, lookups included: " + r);
+            Eventually.holds("the would-be refusal is an audit event", () -> io.netfence.vmtests.fixtures.Processes.run(
+                    io.netfence.vmtests.fixtures.Netfence.command(agent.netfence("events", "--json").toArray(String[]::new)))
+                    .stdout().contains("\"action\":\"audit\",\"policy\":\"audited\""));
         }
     }
 }

@@ -110,8 +110,11 @@ public final class Agent implements AutoCloseable, AgentControl {
                 return null;
             });
             agent.events = new EventHub(config.eventsFile());
-            EventNames names = new EventNames(datapath, agent.reconciler.tree(), () -> agent.policyNames, n -> agent.pump.wallClock(n));
+            EventNames names = new EventNames(datapath, agent.reconciler.tree(), () -> agent.policyNames, n -> agent.pump.wallClock(n),
+                    agent.names.addressNames());
             agent.pump = new EventPump(datapath.openEvents(), agent.events, names.resolver());
+            EventHub hub = agent.events;
+            agent.names.publishRefusals((event, name) -> hub.publish(names.lookupRefused(event, name)));
             if (!config.metricsListen().isEmpty()) {
                 NetfenceMetrics metrics = new NetfenceMetrics(new AgentScrapeSource(agent, datapath), version());
                 agent.metricsServer = MetricsServer.start(config.metricsListen(), metrics.registry());
@@ -148,6 +151,11 @@ public final class Agent implements AutoCloseable, AgentControl {
             agent.close();
             throw e;
         }
+    }
+
+    /** Lookups the DNS proxy refused, by policy and mode. */
+    Map<LookupRefusals.Key, Long> lookupRefusals() {
+        return names.refusals();
     }
 
     /** The API's actions on this agent. */

@@ -2,6 +2,12 @@ package io.netfence.agent.daemon;
 
 import io.netfence.agent.datapath.KernelDatapath;
 import io.netfence.agent.datapath.NameMaps;
+import io.netfence.agent.datapath.AppliedPolicy;
+import io.netfence.agent.datapath.abi.DnsSteer;
+import io.netfence.agent.datapath.abi.Event;
+import io.netfence.agent.names.AddressNames;
+import io.netfence.agent.names.LookupListener;
+import java.net.InetAddress;
 import io.netfence.agent.names.DnsLimits;
 import io.netfence.agent.names.DnsProxy;
 import io.netfence.agent.names.NamePolicy;
@@ -20,7 +26,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * earlier agent had when it can, so attachments that still point there are answered again as
  * soon as the agent is back.
  */
-final class AgentNames implements AttachmentNames, AutoCloseable {
+final class AgentNames implements AttachmentNames, LookupListener, AutoCloseable {
+    /** Where a refused lookup's event goes, with the name refused. */
+    interface RefusalSink {
+        void publish(Event event, String name);
+    }
+
     private static final String MEMORY_FILE = "names.json";
     private static final int MEMORY_CAPACITY = 200_000;
 
@@ -29,6 +40,8 @@ final class AgentNames implements AttachmentNames, AutoCloseable {
     private final NameMemory memory;
     private final Path memoryFile;
     private final Map<Integer, List<NamePolicy>> byScope = new ConcurrentHashMap<>();
+    private final LookupRefusals refusals = new LookupRefusals();
+    private volatile RefusalSink sink = (event, name) -> { };
 
     private AgentNames(DnsProxy proxy, NameMaps maps, NameMemory memory, Path memoryFile) {
         this.proxy = proxy;
@@ -56,7 +69,7 @@ final class AgentNames implements AttachmentNames, AutoCloseable {
         } catch (IOException e) {
             Log.error("Cannot keep learned names for the next agent in " + file + ": " + e.getMessage());
         }
-        proxy.serve(maps, names::policiesOf, limits, memory);
+        proxy.serve(maps, names::policiesOf, limits, names);
         return names;
     }
 
@@ -70,6 +83,28 @@ final class AgentNames implements AttachmentNames, AutoCloseable {
             }
         }
         return DnsProxy.bind(limits);
+    }
+
+    @Override
+    public void learned(int scope, String name, List<InetAddress> addresses, long expiresNanos) {
+        memory.learned(scope, name, addresses, expiresNanos);
+    }
+
+    @Override
+    public void refused(DnsSteer steer, String name, NamePolicy policy) {
+        AppliedPolicy applied = policy.applied();
+        refusals.refused(steer, name, applied.name(), applied.policyId(), applied.audit(), System.nanoTime())
+                .ifPresent(event -> sink.publish(event, name));
+    }
+
+    /** Refused lookups become events here from now on. */
+    void publishRefusals(RefusalSink to) {
+        sink = to;
+    }
+
+    /** Lookups refused so far, by policy and mode. */
+    Map<LookupRefusals.Key, Long> refusals() {
+        return refusals.counts();
     }
 
     private List<NamePolicy> policiesOf(int scope) {
@@ -110,6 +145,11 @@ final class AgentNames implements AttachmentNames, AutoCloseable {
     void maintain() throws IOException {
         memory.expire(System.nanoTime());
         memory.compactIfLarge(memoryFile, proxy.port());
+    }
+
+    /** The names behind addresses the proxy answered, for events. */
+    AddressNames addressNames() {
+        return proxy.names();
     }
 
     int rememberedAddresses() {

@@ -21,6 +21,12 @@ final class AgentScrapeSource implements ScrapeSource {
     }
 
     @Override
+    public List<LookupRefusal> lookupRefusals() {
+        return agent.lookupRefusals().entrySet().stream()
+                .map(e -> new LookupRefusal(e.getKey().policy(), e.getKey().mode(), e.getValue())).toList();
+    }
+
+    @Override
     public Map<Long, CgroupCounters> stats() throws IOException {
         return datapath.counters().all();
     }

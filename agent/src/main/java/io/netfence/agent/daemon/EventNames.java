@@ -7,7 +7,11 @@ import io.netfence.agent.daemon.events.DenialEvent;
 import io.netfence.agent.datapath.AttachmentRecord;
 import io.netfence.agent.datapath.KernelDatapath;
 import io.netfence.agent.datapath.abi.Event;
+import io.netfence.agent.datapath.abi.CgroupPolicy;
+import io.netfence.agent.names.AddressNames;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -27,10 +31,13 @@ final class EventNames {
     private final CgroupTree tree;
     private final Supplier<Map<Integer, String>> agentPolicies;
     private final LongFunction<Instant> wallClock;
+    private final AddressNames addressNames;
     private final Map<Long, String> paths = new ConcurrentHashMap<>();
     private volatile long lastScan;
 
-    EventNames(KernelDatapath datapath, CgroupTree tree, Supplier<Map<Integer, String>> agentPolicies, LongFunction<Instant> wallClock) {
+    EventNames(KernelDatapath datapath, CgroupTree tree, Supplier<Map<Integer, String>> agentPolicies, LongFunction<Instant> wallClock,
+               AddressNames addressNames) {
+        this.addressNames = addressNames;
         this.datapath = datapath;
         this.tree = tree;
         this.agentPolicies = agentPolicies;
@@ -40,8 +47,28 @@ final class EventNames {
     Function<Event, DenialEvent> resolver() {
         return event -> {
             String path = path(event.cgroupId());
-            return new DenialEvent(wallClock.apply(event.timestampNanos()), event, path, unitOf(path), policy(event));
+            return new DenialEvent(wallClock.apply(event.timestampNanos()), event, path, unitOf(path), policy(event),
+                    hostName(event).orElse(null));
         };
+    }
+
+    /** A lookup the agent's proxy refused, named as kernel events are. */
+    DenialEvent lookupRefused(Event event, String name) {
+        String path = path(event.cgroupId());
+        return new DenialEvent(wallClock.apply(event.timestampNanos()), event, path, unitOf(path), policy(event), name);
+    }
+
+    /** The name the destination was learned from, when the agent's proxy answered it for this cgroup. */
+    private Optional<String> hostName(Event event) {
+        byte[] address = event.flow().address();
+        if (address.length != 4 && address.length != 16) {
+            return Optional.empty();
+        }
+        try {
+            return addressNames.nameOf(CgroupPolicy.scopeOf(event.cgroupId()), InetAddress.getByAddress(address));
+        } catch (UnknownHostException e) {
+            return Optional.empty(); // not an address length: excluded above
+        }
     }
 
     private String path(long id) {

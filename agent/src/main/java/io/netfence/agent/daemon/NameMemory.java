@@ -3,7 +3,7 @@ package io.netfence.agent.daemon;
 import io.netfence.agent.api.ApiJson;
 import io.netfence.agent.datapath.LearnedAddresses;
 import io.netfence.agent.host.AtomicFile;
-import io.netfence.agent.names.AnswerListener;
+import io.netfence.agent.names.LookupListener;
 import io.netfence.agent.names.NamePolicy;
 import io.netfence.agent.names.NameTeacher;
 import java.io.BufferedReader;
@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (when the kernel's learned addresses are gone too). Bounded: beyond {@code capacity}
  * remembered addresses, new answers are still learned by the kernel but not remembered.
  */
-final class NameMemory implements AnswerListener {
+final class NameMemory implements LookupListener {
     /** One remembered address: a line of the journal. */
     record Saved(int scope, String name, String address, long expiresNanos) {}
 

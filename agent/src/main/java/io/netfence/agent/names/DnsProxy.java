@@ -192,12 +192,12 @@ public final class DnsProxy implements AutoCloseable {
 
     /** Starts answering: the kernel maps to read and write, and the name policies of each scope. */
     public void serve(LearnedAddresses kernel, IntFunction<List<NamePolicy>> policiesOfScope, DnsLimits limits) {
-        serve(kernel, policiesOfScope, limits, AnswerListener.NONE);
+        serve(kernel, policiesOfScope, limits, LookupListener.NONE);
     }
 
     /** As {@link #serve(LearnedAddresses, IntFunction, DnsLimits)}, telling {@code listener} what each answer taught. */
     public void serve(LearnedAddresses kernel, IntFunction<List<NamePolicy>> policiesOfScope, DnsLimits limits,
-                      AnswerListener listener) {
+                      LookupListener listener) {
         handler = new QueryHandler(kernel, policiesOfScope, limits, stats, book, listener);
     }
 

@@ -28,10 +28,10 @@ final class QueryHandler {
     private final DnsLimits limits;
     private final NameStats stats;
     private final NameBook book;
-    private final AnswerListener listener;
+    private final LookupListener listener;
 
     QueryHandler(LearnedAddresses kernel, IntFunction<List<NamePolicy>> policiesOfScope, DnsLimits limits, NameStats stats,
-                 NameBook book, AnswerListener listener) {
+                 NameBook book, LookupListener listener) {
         this.kernel = kernel;
         this.listener = listener;
         this.policiesOfScope = policiesOfScope;
@@ -55,10 +55,16 @@ final class QueryHandler {
         stats.lookup();
         List<NamePolicy> policies = policiesOfScope.apply(steer.scope());
         policies.forEach(p -> p.sightings().saw(question.name()));
-        if (policies.isEmpty() || policies.stream().anyMatch(p -> p.refuses(question.name()))) {
+        if (policies.isEmpty()) {
             stats.refused(question.name());
             return Optional.of(Replies.error(query, Replies.REFUSED));
         }
+        List<NamePolicy> refusing = policies.stream().filter(p -> p.refuses(question.name())).toList();
+        refusing.forEach(p -> listener.refused(steer, question.name(), p));
+        if (refusing.stream().anyMatch(p -> !p.applied().audit())) {
+            stats.refused(question.name());
+            return Optional.of(Replies.error(query, Replies.REFUSED));
+        } // policies in audit mode only report it: the lookup goes on
         byte[] reply;
         try {
             reply = upstream.ask(steer.resolver(), query, tcp);

@@ -11,13 +11,13 @@ import org.junit.jupiter.api.Test;
 /** The wire format the kernel tests and log shippers read stays as it was with the hand-written JSON. */
 class ApiJsonTest {
     static final DenialRecord EVENT = new DenialRecord(Instant.parse("2026-11-23T12:00:01Z"), "deny", "web", "/test/web", 42,
-            "web.service", null, null, "egress", "connect", "127.0.0.2:1/tcp", "127.0.0.2", 1, "tcp", 3);
+            "web.service", null, null, "egress", "connect", "127.0.0.2:1/tcp", "127.0.0.2", 1, "tcp", 3, null);
 
     @Test
     void eventsAreWrittenInTheirFieldOrderWithSnakeCaseNamesAndNulls() {
         assertEquals("{\"time\":\"2026-11-23T12:00:01Z\",\"action\":\"deny\",\"policy\":\"web\",\"cgroup\":\"/test/web\","
                 + "\"cgroup_id\":42,\"unit\":\"web.service\",\"pid\":null,\"comm\":null,\"direction\":\"egress\",\"hook\":\"connect\","
-                + "\"destination\":\"127.0.0.2:1/tcp\",\"address\":\"127.0.0.2\",\"port\":1,\"protocol\":\"tcp\",\"suppressed_before\":3}",
+                + "\"destination\":\"127.0.0.2:1/tcp\",\"address\":\"127.0.0.2\",\"port\":1,\"protocol\":\"tcp\",\"suppressed_before\":3,\"name\":null}",
                 ApiJson.write(EVENT));
     }
 

@@ -242,7 +242,7 @@ class ApiServerTest {
     void eventsAreServedRecentOrFollowedAndFilteredByPolicy() throws Exception {
         start();
         DenialRecord other = new DenialRecord(ApiJsonTest.EVENT.time(), "audit", "db", "/test/db", 7, null, 12, "psql", "egress",
-                "connect", "198.18.0.9:5432/tcp", "198.18.0.9", 5432, "tcp", 0);
+                "connect", "198.18.0.9:5432/tcp", "198.18.0.9", 5432, "tcp", 0, null);
         routes.events.add(ApiJsonTest.EVENT);
         routes.events.add(other);
         String recent = RawClient.exchange(socket, "GET /v1/events?policy=web HTTP/1.1\r\nHost: x\r\n\r\n");

@@ -92,7 +92,7 @@ class QueryHandlerTest {
         };
         DnsLimits limits = DnsLimits.DEFAULT.withGrace(Duration.ofSeconds(5));
         NamePolicy served = namePolicy;
-        return new QueryHandler(kernel, scope -> scope == SCOPE ? List.of(served) : List.of(), limits, stats, book, AnswerListener.NONE);
+        return new QueryHandler(kernel, scope -> scope == SCOPE ? List.of(served) : List.of(), limits, stats, book, LookupListener.NONE);
     }
 
     private DnsSteer steer() {

@@ -35,7 +35,8 @@ public final class EventHub implements AutoCloseable {
         }
     }
 
-    public void publish(DenialEvent event) {
+    /** From the event pump, and from the DNS proxy's workers (refused lookups): one at a time. */
+    public synchronized void publish(DenialEvent event) {
         synchronized (recent) {
             received++;
             recent.addLast(event);
@@ -58,7 +59,7 @@ public final class EventHub implements AutoCloseable {
     }
 
     /** Called after each batch, so the file is flushed once per batch, not per event. */
-    void flush() {
+    synchronized void flush() {
         if (file != null) {
             try {
                 file.flush();

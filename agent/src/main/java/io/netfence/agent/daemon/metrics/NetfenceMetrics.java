@@ -156,7 +156,11 @@ public final class NetfenceMetrics {
         for (Map.Entry<Long, CgroupCounters> e : read(source::stats).entrySet()) {
             byCgroup.put(e.getKey(), series(source.policyLabel(e.getKey()), e.getValue()));
         }
-        snapshot = totals.totals(byCgroup);
+        Map<Series, Long> all = new HashMap<>(totals.totals(byCgroup));
+        for (ScrapeSource.LookupRefusal r : source.lookupRefusals()) {
+            all.merge(Series.of("denials", r.policy(), "dns", r.mode()), r.count(), Long::sum);
+        }
+        snapshot = all;
         snapshotAt = System.nanoTime();
         return snapshot;
     }

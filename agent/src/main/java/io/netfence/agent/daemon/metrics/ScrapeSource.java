@@ -18,6 +18,11 @@ public interface ScrapeSource {
 
     EventCounters eventCounters() throws IOException;
 
+    /** Lookups the agent's DNS proxy refused, by policy, and mode ("enforce", or "audit": would have). */
+    record LookupRefusal(String policy, String mode, long count) {}
+
+    List<LookupRefusal> lookupRefusals();
+
     long eventsReceived();
 
     long eventsPending();

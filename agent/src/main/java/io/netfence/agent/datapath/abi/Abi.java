@@ -23,6 +23,7 @@ public final class Abi {
     public static final int HOOK_EGRESS = 3;
     public static final int HOOK_INGRESS = 4;
     public static final int HOOK_SOCK_CREATE = 5;
+    public static final int HOOK_DNS = 6;
 
     public static final int AF_PACKET = 17;
     public static final int AF_XDP = 44;

@@ -40,6 +40,7 @@ public record Flow(byte[] address, int port, int family, int protocol, int hook)
             case Abi.HOOK_EGRESS -> "egress";
             case Abi.HOOK_INGRESS -> "ingress";
             case Abi.HOOK_SOCK_CREATE -> "sock_create";
+            case Abi.HOOK_DNS -> "dns";
             default -> "hook " + hook;
         };
     }

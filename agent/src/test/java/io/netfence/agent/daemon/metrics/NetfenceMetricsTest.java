@@ -38,6 +38,11 @@ class NetfenceMetricsTest {
         }
 
         @Override
+        public List<LookupRefusal> lookupRefusals() {
+            return List.of(new LookupRefusal("web", "enforce", 4), new LookupRefusal("web", "audit", 2));
+        }
+
+        @Override
         public long eventsReceived() {
             return 5;
         }
@@ -119,6 +124,8 @@ class NetfenceMetricsTest {
             "netfence_policy_cgroups{policy=\"web\"} 2.0",
             "netfence_packets_total{direction=\"egress\",policy=\"web\",verdict=\"denied\"} 3.0",
             "netfence_denials_total{hook=\"connect\",mode=\"enforce\",policy=\"web\"} 3.0",
+            "netfence_denials_total{hook=\"dns\",mode=\"enforce\",policy=\"web\"} 4.0",
+            "netfence_denials_total{hook=\"dns\",mode=\"audit\",policy=\"web\"} 2.0",
             "netfence_reloads_total{result=\"rejected\"} 1.0",
             "netfence_last_reload_success 0.0",
             "netfence_last_reload_error{file=\"/etc/netfence/policies.d/web.yaml\",position=\"6:5\"} 1.0",
