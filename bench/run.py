@@ -81,6 +81,12 @@ def setup_host():
     iperf = subprocess.Popen(["ip", "netns", "exec", NS, "iperf3", "-s", "-p", str(IPERF_PORT)],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     cleanups.append(lambda: (iperf.kill(), iperf.wait()))
+    # every name under bench.test is the test host, answered by dnsmasq itself (no cache, no upstream)
+    dns = subprocess.Popen(["ip", "netns", "exec", NS, "dnsmasq", "--keep-in-foreground", "--no-resolv", "--no-hosts",
+                            "--bind-interfaces", f"--listen-address={PEER_IP}", "--except-interface=lo", "--pid-file=",
+                            f"--address=/bench.test/{PEER_IP}", "--local-ttl=3600", "--cache-size=0", "--user=root"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    cleanups.append(lambda: (dns.kill(), dns.wait()))
     time.sleep(0.5)
 
 
@@ -105,7 +111,7 @@ def setup_cgroup():
     cleanups.append(remove)
 
 
-BENCH_PACKAGES = ["iperf3", "iptables", "nftables", "firejail", "bpftool", "gcc", "clang"]
+BENCH_PACKAGES = ["iperf3", "iptables", "nftables", "firejail", "bpftool", "gcc", "clang", "dnsmasq-base"]
 
 
 def install_packages():
@@ -238,11 +244,67 @@ def nft_set(n):
     return setup
 
 
+class BenchAgent:
+    """An agent with the given policy (YAML text) and extra config, as bin/netfence starts it."""
+
+    def __init__(self, name, policy, extra_config=""):
+        self.home = WORK / f"agent-{name}"
+        (self.home / "policies").mkdir(parents=True)
+        (self.home / "netfence.yaml").write_text("policies_dir: policies\napi_policies_dir: api\nsocket: agent.sock\n"
+                                                 "metrics_listen: \"\"\n" + extra_config)
+        (self.home / "policies/bench.yaml").write_text(policy)
+        self.process = subprocess.Popen(AGENT + ["-c", str(self.home / "netfence.yaml")], stderr=subprocess.DEVNULL)
+
+    def wait_enforced(self, directory, seconds=30):
+        link = PINS / "cgroups" / str(os.stat(directory).st_ino) / "nf_skb_ingress"
+        deadline = time.monotonic() + seconds
+        while not (link.exists() and (self.home / "agent.sock").exists()):
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                raise RuntimeError(f"the bench agent did not confine {directory}")
+            time.sleep(0.05)
+
+    def rss_mib(self):
+        return int(re.search(r"VmRSS:\s+(\d+)", Path(f"/proc/{self.process.pid}/status").read_text()).group(1)) / 1024
+
+    def stop(self, detach=None):
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=30)
+        if detach:
+            sh(*JAVA, "detach", "--cgroup", detach, check=False)  # the agent leaves its policies in force
+
+
+def dnsload(count, prefix, confined=True):
+    command = [sys.executable, str(ROOT / "bench/dnsload.py"), PEER_IP, str(count), prefix]
+    r = sh(*(in_cgroup(*command) if confined else command), timeout=600)
+    p50, p99, qps, failures = r.stdout.split()
+    return float(p50), float(p99), float(qps), int(failures)
+
+
+def agent_policy(name, rules, extra_config="", lookup_first=False):
+    """A packet-path configuration: an agent policy on the bench cgroup (egress rules, YAML list items)."""
+    def setup(timings):
+        policy = f"policies:\n  - name: {name}\n    target: {CG_REL}\n    egress:\n" + "".join(f"      - \"{r}\"\n" for r in rules)
+        agent = BenchAgent(name, policy, extra_config)
+        try:
+            agent.wait_enforced(CG)
+            if lookup_first:  # the test host's address is then a learned one, the path of name rules' traffic
+                dnsload(1, "peer")
+        except Exception:
+            agent.stop(detach=CG_REL)
+            raise
+        return lambda: agent.stop(detach=CG_REL)
+    return setup
+
+
 def configurations(quick):
     sizes = [10, 100_000, 1_000_000] if quick else [10, 10_000, 100_000, 1_000_000]
     configs = [("unfiltered", lambda t: (lambda: None)), ("trivial cgroup_skb program", trivial_program)]
     configs += [(f"netfence {n} prefixes", netfence_allowed(n)) for n in sizes]
     configs.append(("netfence deny-by-default", netfence_deny_default))
+    configs.append(("netfence deny-by-default, agent, name rules (learned address)",
+                    agent_policy("names", ["deny any", "allow *.bench.test"], lookup_first=True)))
+    configs.append(("netfence deny-by-default, agent, flow history recording",
+                    agent_policy("history", ["deny any", f"allow {PEER_IP}"], "flow_history:\n  enabled: true\n")))
     configs += [(f"iptables {n} rules", iptables_rules(n)) for n in ([10, 10_000] if quick else [10, 1_000, 10_000])]
     configs += [(f"nft set {n} prefixes", nft_set(n)) for n in ([100_000] if quick else [10_000, 100_000])]
     return configs
@@ -302,6 +364,8 @@ def agent_figures(cgroups_count, flood_seconds):
         figures["netfence run --no-network -- true, unprivileged via the agent (ms)"] = wall_ms(
             ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + JAVA
             + ["run", "--run-socket", str(home / "runs.sock"), "--no-network", "--", "true"], 10)
+        figures["netfence run --no-network -- true, root via the agent (ms)"] = wall_ms(
+            JAVA + ["run", "--run-socket", str(home / "runs.sock"), "--no-network", "--", "true"], 10)
         latencies = []
         for i in range(cgroups_count):
             d = CG.parent / f"svc-{i}"
@@ -325,8 +389,18 @@ def agent_figures(cgroups_count, flood_seconds):
         metrics = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read().decode()
         value = lambda name: float(re.search("^" + re.escape(name) + r" (\S+)$", metrics, re.M).group(1))
         figures["denied connects/s, one flooding process"] = float(flood[0])
-        figures["denials counted in the kernel during the flood"] = value('netfence_denials_total{hook="connect",mode="enforce",policy="bench"}')
+        counted_one = value('netfence_denials_total{hook="connect",mode="enforce",policy="bench"}')
+        figures["denials counted in the kernel during the flood"] = counted_one
         figures["denials the flood made"] = float(flood[2])
+        # both cores: two flooding processes in two policed cgroups
+        floods = [subprocess.Popen(["/bin/sh", "-c", f'echo $$ > "{created[i]}/cgroup.procs" && exec "{WORK}/netload" deny_flood 127.0.0.2 {flood_seconds}'],
+                                   stdout=subprocess.PIPE, text=True) for i in (1, 2)]
+        results = [f.communicate(timeout=flood_seconds + 30)[0].split() for f in floods]
+        time.sleep(1)
+        metrics = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read().decode()
+        figures["denied connects/s, two flooding processes"] = sum(float(r[0]) for r in results)
+        figures["denials counted during the two floods"] = value('netfence_denials_total{hook="connect",mode="enforce",policy="bench"}') - counted_one
+        figures["denials the two floods made"] = sum(float(r[2]) for r in results)
         for outcome in ("sent", "suppressed", "lost"):
             figures[f"events {outcome}"] = value(f'netfence_events_total{{outcome="{outcome}"}}')
         figures["events received by the Java consumer"] = value("netfence_events_received_total")
@@ -343,6 +417,61 @@ def agent_figures(cgroups_count, flood_seconds):
                     time.sleep(0.01)
         # a state-changing command collects what removed cgroups left pinned
         sh(*JAVA, "run", "--cgroup-parent", f"/nfb-{PID}", "--no-network", "--", "true", check=False)
+
+
+def learn_figures(seconds):
+    """The flow recorder: a learn run of a process that opens a new flow per connect; flows kept vs made."""
+    out = WORK / "learned.rules"
+    start = time.monotonic()
+    r = sh(*JAVA, "run", "--cgroup-parent", f"/nfb-{PID}", "--learn", "--out", str(out), "--",
+           str(WORK / "netload"), "deny_flood", PEER_IP, str(seconds), timeout=120)
+    made = int(r.stdout.split()[1])  # each to a new port of the test host: a new flow each
+    kept = sum(1 for line in out.read_text().splitlines() if line.startswith(f"allow {PEER_IP}:"))
+    return {"flows made by the learned command": made, "flows in its learned rules": kept,
+            "flows/s recorded (kept / command's seconds)": kept / seconds,
+            "netfence run --learn, whole command (ms)": (time.monotonic() - start) * 1000}
+
+
+def parallel_dnsload(processes, count, prefix):
+    """`processes` dnsload clients at once from the bench cgroup: summed lookups/s, failures."""
+    command = lambda i: in_cgroup(sys.executable, str(ROOT / "bench/dnsload.py"), PEER_IP, str(count), f"{prefix}{i}")
+    running = [subprocess.Popen(command(i), stdout=subprocess.PIPE, text=True) for i in range(processes)]
+    outputs = [p.communicate(timeout=900)[0].split() for p in running]
+    return sum(float(o[2]) for o in outputs), sum(int(o[3]) for o in outputs)
+
+
+def dns_figures(quick):
+    """Lookups through an agent policy's DNS proxy against asking the same resolver directly."""
+    count = 500 if quick else 3000
+    figures = {}
+    p50, p99, qps, failed = dnsload(count, "direct")
+    figures.update({"DNS lookup direct, p50 (us)": p50, "DNS lookup direct, p99 (us)": p99,
+                    "DNS lookups/s direct, one client": qps})
+    figures["DNS lookups/s direct, two clients"] = parallel_dnsload(2, count, "direct-par")[0]
+    policy = f"policies:\n  - name: names\n    target: {CG_REL}\n    egress: [\"deny any\", \"allow *.bench.test\"]\n"
+    agent = BenchAgent("dns", policy)
+    try:
+        agent.wait_enforced(CG)
+        dnsload(50, "warm")
+        p50, p99, qps, failed = dnsload(count, "proxied")
+        figures.update({"DNS lookup through the agent's proxy, p50 (us)": p50,
+                        "DNS lookup through the agent's proxy, p99 (us)": p99,
+                        "DNS lookups/s through the proxy, one client": qps,
+                        "DNS lookups failed through the proxy": failed})
+        figures["DNS lookups/s through the proxy, two clients"] = parallel_dnsload(2, count, "proxied-par")[0]
+        names = 10_000 if quick else 100_000
+        before = agent.rss_mib()
+        _, failed = parallel_dnsload(4, names // 4, "many")
+        time.sleep(3)  # a maintenance round: expiry and journal compaction
+        figures["agent RSS before the names (MiB)"] = before
+        figures[f"agent RSS with {names} learned names (MiB)"] = agent.rss_mib()
+        figures[f"lookups failed of {names}"] = failed
+        journal = Path("/run/netfence/names.json")
+        if journal.exists():
+            figures[f"names journal with {names} names (KiB)"] = journal.stat().st_size / 1024
+    finally:
+        agent.stop(detach=CG_REL)
+    return figures
 
 
 def jmh(quick):
@@ -389,6 +518,8 @@ def main():
             print(f"bench: {name}: " + ", ".join(f"{m} {v[0]:.3g}" for m, v in result.items()), flush=True)
         timings_extra = run_startup(3 if args.quick else 10)
         agent = agent_figures(50 if args.quick else 1000, 2 if args.quick else 5)
+        agent.update(dns_figures(args.quick))
+        agent.update(learn_figures(0.3))
         java_paths = jmh(args.quick)
     finally:
         for cleanup in reversed(cleanups):
