@@ -6,6 +6,9 @@
  *   netload tcp_rr ADDR PORT SECONDS    1-byte request/response on one TCP connection: transactions/s
  *   netload udp_rr ADDR PORT SECONDS    1-byte request/response over UDP: transactions/s
  *   netload deny_flood ADDR SECONDS     connect() to ADDR, a new port each time (expects EPERM): attempts/s
+ *   netload sink ADDR PORT SECONDS      a UDP socket bound to ADDR:PORT that reads nothing, for SECONDS
+ *   netload udp_flood SRC DST PORT SECONDS  1-byte datagrams from SRC to DST:PORT, sendmmsg() in batches
+ *                                       (the sink's ingress policy drops them): datagrams/s and count
  * Every loop stops after SECONDS: nothing here runs unbounded.
  */
 #define _GNU_SOURCE
@@ -207,6 +210,54 @@ static int deny_flood(const char *ip, double seconds)
 	return 0;
 }
 
+static int sink(const char *ip, int port, double seconds)
+{
+	struct sockaddr_in a = address(ip, port);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		perror("bind");
+		return 1;
+	}
+	printf("ready\n");
+	fflush(stdout);
+	usleep((useconds_t)(seconds * 1e6));
+	close(fd);
+	return 0;
+}
+
+#define FLOOD_BATCH 1024
+
+static int udp_flood(const char *src, const char *dst, int port, double seconds)
+{
+	struct sockaddr_in from = address(src, 0), to = address(dst, port);
+	static struct mmsghdr messages[FLOOD_BATCH];
+	static struct iovec payload[FLOOD_BATCH];
+	char byte = 'x';
+	double start = now(), end = start + seconds;
+	long sent = 0;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	if (bind(fd, (struct sockaddr *)&from, sizeof(from)) < 0 || connect(fd, (struct sockaddr *)&to, sizeof(to)) < 0) {
+		perror("udp_flood");
+		return 1;
+	}
+	for (int i = 0; i < FLOOD_BATCH; i++) {
+		payload[i].iov_base = &byte;
+		payload[i].iov_len = 1;
+		messages[i].msg_hdr.msg_iov = &payload[i];
+		messages[i].msg_hdr.msg_iovlen = 1;
+	}
+	while (now() < end) {
+		int n = sendmmsg(fd, messages, FLOOD_BATCH, 0);
+
+		if (n > 0)
+			sent += n;
+	}
+	printf("%.0f %ld\n", sent / (now() - start), sent);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "server"))
@@ -219,6 +270,10 @@ int main(int argc, char **argv)
 		return udp_rr(argv[2], atoi(argv[3]), atof(argv[4]));
 	if (argc == 4 && !strcmp(argv[1], "deny_flood"))
 		return deny_flood(argv[2], atof(argv[3]));
-	fprintf(stderr, "usage: netload server PORT | crr|tcp_rr|udp_rr ADDR PORT SECONDS | deny_flood ADDR SECONDS\n");
+	if (argc == 5 && !strcmp(argv[1], "sink"))
+		return sink(argv[2], atoi(argv[3]), atof(argv[4]));
+	if (argc == 6 && !strcmp(argv[1], "udp_flood"))
+		return udp_flood(argv[2], argv[3], atoi(argv[4]), atof(argv[5]));
+	fprintf(stderr, "usage: netload server PORT | crr|tcp_rr|udp_rr ADDR PORT SECONDS | deny_flood ADDR SECONDS | sink ADDR PORT SECONDS | udp_flood SRC DST PORT SECONDS\n");
 	return 2;
 }

@@ -349,7 +349,7 @@ def agent_figures(cgroups_count, flood_seconds):
     os.chmod(WORK, 0o711)  # users reach the run socket
     os.chmod(home, 0o711)
     (home / "policies/bench.yaml").write_text(f"policies:\n  - name: bench\n    target: /nfb-{PID}/svc-*\n"
-                                              f"    egress: [deny 127.0.0.2]\n")
+                                              f"    egress: [deny 127.0.0.2]\n    ingress: [deny 127.0.0.4]\n")
     agent = subprocess.Popen(AGENT + ["-c", str(home / "netfence.yaml")], stderr=subprocess.DEVNULL)
     created = []
     try:
@@ -401,6 +401,23 @@ def agent_figures(cgroups_count, flood_seconds):
         figures["denied connects/s, two flooding processes"] = sum(float(r[0]) for r in results)
         figures["denials counted during the two floods"] = value('netfence_denials_total{hook="connect",mode="enforce",policy="bench"}') - counted_one
         figures["denials the two floods made"] = sum(float(r[2]) for r in results)
+        # packet denials: two unconfined senders flood two policed UDP sockets, whose ingress policy drops it all
+        before = value('netfence_denials_total{hook="ingress",mode="enforce",policy="bench"}')
+        sinks = [subprocess.Popen(["/bin/sh", "-c", f'echo $$ > "{created[i]}/cgroup.procs" && exec "{WORK}/netload" sink 127.0.0.3 {9000 + i} {flood_seconds + 5}'],
+                                  stdout=subprocess.PIPE, text=True) for i in (3, 4)]
+        for sink in sinks:
+            assert sink.stdout.readline().strip() == "ready"
+        senders = [subprocess.Popen([str(WORK / "netload"), "udp_flood", "127.0.0.4", "127.0.0.3", str(9000 + i), str(flood_seconds)],
+                                    stdout=subprocess.PIPE, text=True) for i in (3, 4)]
+        sent = [p.communicate(timeout=flood_seconds + 30)[0].split() for p in senders]
+        for sink in sinks:
+            sink.kill()
+            sink.wait()
+        time.sleep(1)
+        metrics = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read().decode()
+        figures["datagrams/s denied at ingress, two senders"] = sum(float(r[0]) for r in sent)
+        figures["datagrams the two senders sent"] = sum(float(r[1]) for r in sent)
+        figures["ingress denials counted during the datagram floods"] = value('netfence_denials_total{hook="ingress",mode="enforce",policy="bench"}') - before
         for outcome in ("sent", "suppressed", "lost"):
             figures[f"events {outcome}"] = value(f'netfence_events_total{{outcome="{outcome}"}}')
         figures["events received by the Java consumer"] = value("netfence_events_received_total")

@@ -11,8 +11,10 @@
  *   1. The kernel runs the programs attached to the socket's cgroup and to each of its ancestors;
  *      each one reads the policy of the cgroup it is attached to from nf_cg_policy (cgroup storage
  *      is per attachment point). All of them must allow: confinement only narrows.
- *   2. The policy names one ruleset per direction. One lookup in nf_rules (an LPM trie over
- *      ruleset, family and address) finds the longest matching prefix.
+ *   2. The policy names one ruleset per direction. For a ruleset with exact hosts, one lookup in
+ *      nf_hosts (a hash over ruleset, family and address) finds a host entry, the longest
+ *      prefix there is; otherwise one lookup in nf_rules (an LPM trie over ruleset, family and
+ *      address) finds the longest matching prefix.
  *   3. If that entry has a port list, the first port/protocol rule matching the packet decides;
  *      otherwise (or if none matches) the entry's own verdict does. The agent compiles the port
  *      lists so that walking them in order is the policy's "most specific rule wins" order.
@@ -29,8 +31,10 @@
  * v2: own-loopback verdicts and socket scopes, packet-socket policy, sock_create counters.
  * v3: flow recording for learn mode (NF_POLICY_LEARN, nf_flows).
  * v4: learned addresses and DNS steering for name rules (nf_learned, nf_dns_steer, nf_cg_policy.dns_port, NF_POLICY_NAMES_*)
+ * v5: exact hosts in the hash map nf_hosts (NF_RULESET_HAS_HOSTS); a flow recorded under every
+ *     learning slot; nested DNS proxies pass outer name policies (NF_PROXY_MARK)
  */
-#define NF_ABI_VERSION 4
+#define NF_ABI_VERSION 5
 
 /* Return values of cgroup hooks. */
 enum nf_verdict {
@@ -97,6 +101,20 @@ struct nf_rule_key {
 	__u8 addr[16];
 };
 #define NF_RULE_KEY_FIXED_BITS 64
+
+/*
+ * Key of nf_hosts (hash, BPF_F_NO_PREALLOC): the /32 and /128 entries of rulesets whose id has
+ * NF_RULESET_HAS_HOSTS, as nf_rule_key without the prefix length (a hash inserts, batched, many
+ * times faster than the trie; host lists are what large policies are made of). Value: struct
+ * nf_rule_value. Such a ruleset's other entries stay in nf_rules.
+ */
+struct nf_host_key {
+	__u32 ruleset;
+	__u32 family;
+	__u8 addr[16];
+};
+/* A ruleset id with this bit has host entries in nf_hosts: the id itself says so, in every slot that names it. */
+#define NF_RULESET_HAS_HOSTS 0x40000000u
 
 /*
  * Value of nf_rules.
@@ -355,6 +373,7 @@ struct nf_meta {
 
 _Static_assert(sizeof(struct nf_rule_key) == 28, "nf_rule_key is frozen in ABI v1");
 _Static_assert(sizeof(struct nf_rule_value) == 8, "nf_rule_value is frozen in ABI v1");
+_Static_assert(sizeof(struct nf_host_key) == 24, "nf_host_key is frozen in ABI v5");
 _Static_assert(sizeof(struct nf_portlist_key) == 8, "nf_portlist_key is frozen in ABI v1");
 _Static_assert(sizeof(struct nf_port_rule) == 8, "nf_port_rule is frozen in ABI v1");
 _Static_assert(sizeof(struct nf_portlist) == 264, "nf_portlist is frozen in ABI v1");

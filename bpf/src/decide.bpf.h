@@ -103,12 +103,20 @@ static __always_inline int nf_decide(__u32 ruleset, const struct nf_flow *flow, 
 		if (verdict >= 0)
 			return verdict;
 	}
-	key.prefixlen = NF_RULE_KEY_FIXED_BITS + (flow->family == NF_FAMILY_IPV4 ? 32 : 128);
-	key.ruleset = ruleset;
-	key.family = flow->family;
-	__builtin_memcpy(key.addr, flow->addr, sizeof(key.addr));
+	entry = NULL;
+	if (ruleset & NF_RULESET_HAS_HOSTS) {
+		struct nf_host_key host = { .ruleset = ruleset, .family = flow->family };
 
-	entry = bpf_map_lookup_elem(&nf_rules, &key);
+		__builtin_memcpy(host.addr, flow->addr, sizeof(host.addr));
+		entry = bpf_map_lookup_elem(&nf_hosts, &host);
+	}
+	if (!entry) {
+		key.prefixlen = NF_RULE_KEY_FIXED_BITS + (flow->family == NF_FAMILY_IPV4 ? 32 : 128);
+		key.ruleset = ruleset;
+		key.family = flow->family;
+		__builtin_memcpy(key.addr, flow->addr, sizeof(key.addr));
+		entry = bpf_map_lookup_elem(&nf_rules, &key);
+	}
 	if (!entry)
 		return NF_ALLOW;
 	if (entry->portlist) {

@@ -17,6 +17,15 @@ struct {
 	__type(value, struct nf_rule_value);
 } nf_rules SEC(".maps");
 
+/* The exact hosts (/32, /128) of rulesets with NF_RULESET_HAS_HOSTS. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 4194304);
+	__type(key, struct nf_host_key);
+	__type(value, struct nf_rule_value);
+} nf_hosts SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(map_flags, BPF_F_NO_PREALLOC);

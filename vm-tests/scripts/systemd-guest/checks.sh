@@ -159,7 +159,7 @@ check purge-removes "unit, /etc/netfence and /var/lib/netfence are gone" \
   test ! -e /lib/systemd/system/netfence.service -a ! -e /etc/netfence -a ! -e /var/lib/netfence
 mark=$EPOCHREALTIME && sleep 3
 check purge-detaches-nothing "pins remain and payments-boot still gets EPERM" \
-  sh -c "test -d /sys/fs/bpf/netfence/v4 && awk -v t=$mark '\$2 > t + 0 && \$3 == \"EPERM\" {f = 1} END {exit !f}' /run/payments-boot.log"
+  sh -c "test -d /sys/fs/bpf/netfence/v5 && awk -v t=$mark '\$2 > t + 0 && \$3 == \"EPERM\" {f = 1} END {exit !f}' /run/payments-boot.log"
 systemctl stop payments-boot.service nf-testhost.service
 journalctl -b -u netfence.service -o short-monotonic > "$out/netfence.journal" 2>&1
 rm -f "$stage"

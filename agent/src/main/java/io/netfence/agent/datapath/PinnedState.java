@@ -32,12 +32,13 @@ import java.util.stream.Stream;
  */
 final class PinnedState implements AutoCloseable {
     static final String OBJECT_RESOURCE = "/io/netfence/bpf/netfence.bpf.o";
-    private static final List<String> MAPS = List.of(Abi.MAP_RULES, Abi.MAP_PORTLISTS, Abi.MAP_CG_POLICY,
+    private static final List<String> MAPS = List.of(Abi.MAP_RULES, Abi.MAP_HOSTS, Abi.MAP_PORTLISTS, Abi.MAP_CG_POLICY,
             Abi.MAP_CG_STATS, Abi.MAP_RULESETS, Abi.MAP_META, Abi.MAP_EVENTS, Abi.MAP_RATELIMIT, Abi.MAP_COUNTERS,
             Abi.MAP_SK_SCOPES, Abi.MAP_FLOWS, Abi.MAP_LEARNED, Abi.MAP_DNS_STEER);
 
     final Map<Hook, BpfProgram> programs;
     final BpfMap rules;
+    final BpfMap hosts;
     final BpfMap portLists;
     final BpfMap cgroupPolicy;
     final BpfMap cgroupStats;
@@ -50,6 +51,7 @@ final class PinnedState implements AutoCloseable {
     private PinnedState(Map<Hook, BpfProgram> programs, Map<String, BpfMap> maps) {
         this.programs = programs;
         this.rules = maps.get(Abi.MAP_RULES);
+        this.hosts = maps.get(Abi.MAP_HOSTS);
         this.portLists = maps.get(Abi.MAP_PORTLISTS);
         this.cgroupPolicy = maps.get(Abi.MAP_CG_POLICY);
         this.cgroupStats = maps.get(Abi.MAP_CG_STATS);
@@ -223,7 +225,7 @@ final class PinnedState implements AutoCloseable {
     @Override
     public void close() {
         programs.values().forEach(BpfProgram::close);
-        for (BpfMap map : List.of(rules, portLists, cgroupPolicy, cgroupStats, rulesets, meta, events, counters, flows)) {
+        for (BpfMap map : List.of(rules, hosts, portLists, cgroupPolicy, cgroupStats, rulesets, meta, events, counters, flows)) {
             map.close();
         }
     }

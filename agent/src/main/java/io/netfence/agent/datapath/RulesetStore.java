@@ -1,6 +1,8 @@
 package io.netfence.agent.datapath;
 
 import io.netfence.agent.datapath.CompiledRuleset.Entry;
+import io.netfence.agent.datapath.abi.Abi;
+import io.netfence.agent.datapath.abi.HostKey;
 import io.netfence.agent.datapath.abi.PortListKey;
 import io.netfence.agent.datapath.abi.PortListValue;
 import io.netfence.agent.datapath.abi.RuleKey;
@@ -22,7 +24,7 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Writes and removes compiled rulesets in nf_rules / nf_portlists, with nf_rulesets as the
+ * Writes and removes compiled rulesets in nf_rules / nf_hosts / nf_portlists, with nf_rulesets as the
  * registry of which ids exist and a {@link PrefixFile} per ruleset naming its keys. Which
  * rulesets to write or remove, and when, is {@link RulesetLifetime}'s to say.
  */
@@ -36,24 +38,51 @@ final class RulesetStore {
         this.runtime = runtimeDirectory;
     }
 
-    /** Registers a fresh ruleset id for the owner and writes the ruleset under it. */
+    /**
+     * Registers a fresh ruleset id for the owner and writes the ruleset under it: exact hosts in
+     * nf_hosts (the id then has NF_RULESET_HAS_HOSTS), every other prefix in nf_rules, both in
+     * batches.
+     */
     int write(RulesetOwner owner, CompiledRuleset ruleset) throws IOException {
-        int id = allocate(owner, ruleset);
+        List<Entry> hosts = ruleset.entries().stream().filter(e -> HostKey.isHost(e.prefix())).toList();
+        List<Entry> prefixes = hosts.isEmpty() ? ruleset.entries()
+                : ruleset.entries().stream().filter(e -> !HostKey.isHost(e.prefix())).toList();
+        int id = allocate(owner, ruleset, !hosts.isEmpty());
         PrefixFile.write(PrefixFile.of(runtime, id), ruleset.entries().stream().map(Entry::prefix).toList());
         for (int i = 0; i < ruleset.portLists().size(); i++) {
             state.portLists.update(PortListKey.encode(id, i + 1), encode(ruleset.portLists().get(i)), BpfMap.ANY);
         }
-        for (int start = 0; start < ruleset.entries().size(); start += BATCH) {
-            int count = Math.min(BATCH, ruleset.entries().size() - start);
-            ByteBuffer keys = ByteBuffer.allocate(count * RuleKey.SIZE);
+        writeEntries(state.hosts, HostKey.SIZE, hosts, (keys, prefix) -> HostKey.encode(keys, id, prefix));
+        writeEntries(state.rules, RuleKey.SIZE, prefixes, (keys, prefix) -> RuleKey.encode(keys, id, prefix));
+        return id;
+    }
+
+    private interface KeyEncoder {
+        void encode(ByteBuffer keys, IpPrefix prefix);
+    }
+
+    private static void writeEntries(BpfMap map, int keySize, List<Entry> entries, KeyEncoder key) throws IOException {
+        for (int start = 0; start < entries.size(); start += BATCH) {
+            int count = Math.min(BATCH, entries.size() - start);
+            ByteBuffer keys = ByteBuffer.allocate(count * keySize);
             ByteBuffer values = ByteBuffer.allocate(count * RuleValue.SIZE);
-            for (Entry entry : ruleset.entries().subList(start, start + count)) {
-                RuleKey.encode(keys, id, entry.prefix());
+            for (Entry entry : entries.subList(start, start + count)) {
+                key.encode(keys, entry.prefix());
                 RuleValue.encode(values, entry.fallback(), entry.portList());
             }
-            state.rules.updateAll(keys.array(), values.array(), count);
+            map.updateAll(keys.array(), values.array(), count);
         }
-        return id;
+    }
+
+    private static void deleteEntries(BpfMap map, int keySize, List<IpPrefix> prefixes, KeyEncoder key) throws IOException {
+        for (int start = 0; start < prefixes.size(); start += BATCH) {
+            int count = Math.min(BATCH, prefixes.size() - start);
+            ByteBuffer keys = ByteBuffer.allocate(count * keySize);
+            for (IpPrefix prefix : prefixes.subList(start, start + count)) {
+                key.encode(keys, prefix);
+            }
+            map.deleteAll(keys.array(), count);
+        }
     }
 
     private static byte[] encode(CompiledRuleset.PortList list) {
@@ -61,10 +90,10 @@ final class RulesetStore {
                 .map(r -> new PortListValue.Rule(r.portFrom(), r.portTo(), r.protocolBits(), r.verdict())).toList());
     }
 
-    private int allocate(RulesetOwner owner, CompiledRuleset ruleset) throws BpfException {
+    private int allocate(RulesetOwner owner, CompiledRuleset ruleset, boolean hasHosts) throws BpfException {
         byte[] info = new RulesetInfo(owner.encoded(), ruleset.entries().size(), ruleset.portLists().size()).encode();
         while (true) {
-            int id = ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE);
+            int id = ThreadLocalRandom.current().nextInt(1, Abi.RULESET_HAS_HOSTS) | (hasHosts ? Abi.RULESET_HAS_HOSTS : 0);
             try {
                 state.rulesets.update(RulesetInfo.key(id), info, BpfMap.NO_EXIST);
                 return id;
@@ -86,14 +115,13 @@ final class RulesetStore {
                 continue;
             }
             List<IpPrefix> prefixes = PrefixFile.read(file);
-            for (int start = 0; start < prefixes.size(); start += BATCH) {
-                int count = Math.min(BATCH, prefixes.size() - start);
-                ByteBuffer keys = ByteBuffer.allocate(count * RuleKey.SIZE);
-                for (IpPrefix prefix : prefixes.subList(start, start + count)) {
-                    RuleKey.encode(keys, id, prefix);
-                }
-                state.rules.deleteAll(keys.array(), count);
-            }
+            List<IpPrefix> hosts = prefixes.stream().filter(HostKey::isHost).toList();
+            List<IpPrefix> others = hosts.isEmpty() ? prefixes : prefixes.stream().filter(p -> !HostKey.isHost(p)).toList();
+            deleteEntries(state.hosts, HostKey.SIZE, (id & Abi.RULESET_HAS_HOSTS) != 0 ? hosts : List.of(),
+                    (keys, prefix) -> HostKey.encode(keys, id, prefix));
+            // a ruleset written before nf_hosts existed has its hosts in the trie
+            deleteEntries(state.rules, RuleKey.SIZE, (id & Abi.RULESET_HAS_HOSTS) != 0 ? others : prefixes,
+                    (keys, prefix) -> RuleKey.encode(keys, id, prefix));
             Optional<byte[]> info = state.rulesets.lookup(RulesetInfo.key(id));
             int lists = info.map(RulesetInfo::decode).map(RulesetInfo::portLists).orElse(0);
             for (int i = 1; i <= lists; i++) {
@@ -113,6 +141,11 @@ final class RulesetStore {
         for (byte[] key : state.rules.keys()) {
             if (ids.contains(RuleKey.ruleset(key))) {
                 state.rules.delete(key);
+            }
+        }
+        for (byte[] key : state.hosts.keys()) {
+            if (ids.contains(HostKey.ruleset(key))) {
+                state.hosts.delete(key);
             }
         }
         for (byte[] key : state.portLists.keys()) {

@@ -2,7 +2,7 @@ package io.netfence.agent.datapath.abi;
 
 /** Constants of bpf/include/netfence_abi.h, by value (never by ordinal). */
 public final class Abi {
-    public static final int VERSION = 4;
+    public static final int VERSION = 5;
 
     public static final int DENY = 0;
     public static final int ALLOW = 1;
@@ -32,6 +32,7 @@ public final class Abi {
     public static final int PORTLIST_MAX = 32;
     public static final int RECENT_MAX = 4;
     public static final int RULESET_DENY_ALL = 0;
+    public static final int RULESET_HAS_HOSTS = 0x40000000;
     public static final int POLICY_AUDIT = 1;
     public static final int POLICY_PACKET_SOCKETS = 2;
     public static final int POLICY_NAMES_EGRESS = 4;
@@ -49,6 +50,7 @@ public final class Abi {
 
     /** Map names in the object, also the names of their pins. */
     public static final String MAP_RULES = "nf_rules";
+    public static final String MAP_HOSTS = "nf_hosts";
     public static final String MAP_PORTLISTS = "nf_portlists";
     public static final String MAP_CG_POLICY = "nf_cg_policy";
     public static final String MAP_CG_STATS = "nf_cg_stats";

@@ -51,6 +51,12 @@ class AbiLayoutTest {
     }
 
     @Test
+    void hostKey() throws IOException {
+        assertLayout("nf_host_key", HostKey.SIZE, "ruleset", HostKey.OFFSET_RULESET, "family", HostKey.OFFSET_FAMILY,
+                "addr", HostKey.OFFSET_ADDR);
+    }
+
+    @Test
     void ruleValue() throws IOException {
         assertLayout("nf_rule_value", RuleValue.SIZE, "verdict", RuleValue.OFFSET_VERDICT, "pad", 1,
                 "portlist", RuleValue.OFFSET_PORTLIST);
