@@ -265,4 +265,38 @@ class NameRulesKernelTest {
                     .stdout().contains("\"action\":\"audit\",\"policy\":\"audited\""));
         }
     }
+
+    @Test
+    void aUserWithoutRootGetsNameRulesThroughTheAgentAndCarriesTheSessionsNamePolicy() {
+        String session = cgroups.create("user-session");
+        String allowApi = API + ":" + PORT + "/tcp";
+        try (TestAgent agent = TestAgent.create().allowRuns("everyone", cgroups.root() + "/user-runs", 2, 50)) {
+            agent.writePolicy("session.yaml", "policies:\n  - name: session\n    target: " + session + "\n    egress:\n"
+                    + "      - deny any\n      - allow " + allowApi + "\n");
+            agent.start();
+            List<String> literal = Probe.command("tcp", host.peerV4, "" + PORT);
+            Eventually.holds("the agent confines the session", () -> cgroups.run(session, literal).stdout().strip().equals("error EPERM"));
+            java.util.function.Function<List<String>, Result> asUser = args -> {
+                List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=65532", "--regid=65532", "--clear-groups"));
+                command.addAll(io.netfence.vmtests.fixtures.Netfence.command("run", "--run-socket", agent.runSocket().toString()));
+                command.addAll(args);
+                return cgroups.run(session, command);
+            };
+            List<String> own = new ArrayList<>(List.of("--deny", "any", "--allow", allowApi, "--"));
+            own.addAll(dnsProbe("dnsconnect", API, resolver.address, "A", "" + PORT));
+            List<String> carried = new ArrayList<>(List.of("--deny", TRACKER + ":1/tcp", "--"));
+            carried.addAll(dnsProbe("dnsconnect", API, resolver.address, "A", "" + PORT));
+            List<String> refused = new ArrayList<>(List.of("--deny", "any", "--allow", allowApi, "--"));
+            refused.addAll(dnsProbe("dns", TRACKER, resolver.address, "A"));
+
+            Result ownNames = asUser.apply(own);
+            Result sessionNames = asUser.apply(carried);
+            Result refusedName = asUser.apply(refused);
+
+            assertEquals(List.of("ok"), ownNames.stdoutLines(), "the run's own name rule, answered by the agent: " + ownNames + agent.log());
+            assertEquals(List.of("ok"), sessionNames.stdoutLines(), "the session's name policy holds in the run and learns "
+                    + "for it: " + sessionNames + agent.log());
+            assertEquals(List.of("rcode 5"), refusedName.stdoutLines(), refusedName.toString());
+        }
+    }
 }

@@ -9,7 +9,6 @@ import io.netfence.agent.config.AgentConfig;
 import io.netfence.agent.config.PolicyFileException;
 import io.netfence.agent.config.UnprivilegedRuns;
 import io.netfence.agent.policy.Policy;
-import io.netfence.agent.policy.RuleSyntax;
 import io.netfence.agent.policy.RuleTexts;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
@@ -72,7 +71,7 @@ final class AgentRun {
             throw new IllegalStateException("the sandbox did not stop to wait for the agent");
         }
         ApiClient agent = new ApiClient(runSocket);
-        RunRequest request = new RunRequest(child.pid(), RuleTexts.egress(policy), RuleSyntax.texts(policy.ingress()), policy.audit());
+        RunRequest request = new RunRequest(child.pid(), RuleTexts.egress(policy), RuleTexts.ingress(policy), policy.audit());
         ApiClient.Reply reply;
         try {
             reply = agent.post("/v1/runs", "run", ApiJson.write(request));

@@ -114,9 +114,6 @@ public final class RunCommand implements Callable<Integer> {
             if (user != null || keepPrivileges || cgroupParent != null || learn) {
                 throw new UsageException("--user, --keep-privileges, --cgroup-parent and --learn need root");
             }
-            if (policy.hasNames()) {
-                throw new UsageException("name rules need root (the DNS proxy runs in netfence run itself)");
-            }
             return AgentRun.run(runSocket, policy, sandbox, executable, command, RunCommand::forwardSignals);
         }
         if (throughAgent(policy) && AgentRun.answers(runSocket)) {

@@ -165,7 +165,7 @@ public final class Agent implements AutoCloseable, AgentControl {
 
     /** The run socket's routes: runs of users without root. */
     public io.netfence.agent.api.RunRoutes runRoutes() {
-        return new UserRuns(this::call, datapath, cgroups, config.runs(), routes().events());
+        return new UserRuns(this::call, datapath, cgroups, config.runs(), routes().events(), names, reconciler::knownPolicy);
     }
 
     public AgentConfig config() {

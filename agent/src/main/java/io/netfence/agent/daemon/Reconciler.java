@@ -11,6 +11,7 @@ import io.netfence.agent.datapath.Datapath;
 import io.netfence.agent.datapath.PolicyIds;
 import io.netfence.agent.datapath.RulesetOwner;
 import io.netfence.agent.datapath.abi.CgroupPolicy;
+import io.netfence.agent.datapath.abi.PolicySlot;
 import io.netfence.agent.names.NamePolicy;
 import io.netfence.agent.policy.Policy;
 import java.io.IOException;
@@ -209,6 +210,20 @@ final class Reconciler {
         names.pointed(scope, namePolicies);
         pointed.put(cgroup.id(), new Pointed(path, policies));
         return true;
+    }
+
+    /** A policy in force, as written and as its files say it. */
+    record Known(Policy policy, AppliedPolicy applied) {}
+
+    /** The agent policy a slot in the kernel is, when it is one of this agent's policies in force. */
+    Optional<Known> knownPolicy(PolicySlot slot) {
+        for (Map.Entry<String, AppliedPolicy> e : applied.entrySet()) {
+            AppliedPolicy a = e.getValue();
+            if (a.egressRuleset() == slot.egressRuleset() && a.ingressRuleset() == slot.ingressRuleset()) {
+                return Optional.of(new Known(appliedContent.get(e.getKey()), a));
+            }
+        }
+        return Optional.empty();
     }
 
     /** Policy name → the cgroups it is in force on. */

@@ -18,6 +18,9 @@ import io.netfence.agent.datapath.DeniedFlow;
 import io.netfence.agent.datapath.KernelDatapath;
 import io.netfence.agent.datapath.abi.CgroupPolicy;
 import io.netfence.agent.datapath.abi.PolicySlot;
+import io.netfence.agent.datapath.AppliedPolicy;
+import io.netfence.agent.names.NamePolicy;
+import io.netfence.agent.policy.NameRule;
 import io.netfence.agent.policy.PacketSockets;
 import io.netfence.agent.policy.Policy;
 import io.netfence.agent.policy.Rule;
@@ -31,6 +34,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -54,8 +58,18 @@ final class UserRuns implements RunRoutes {
     private final CgroupFs cgroups;
     private final UnprivilegedRuns settings;
     private final EventSource events;
+    private final AttachmentNames names;
+    private final Function<PolicySlot, Optional<Reconciler.Known>> agentPolicies;
 
-    UserRuns(AgentThread agent, KernelDatapath datapath, CgroupFs cgroups, UnprivilegedRuns settings, EventSource events) {
+    /**
+     * @param names         the agent's DNS side: a run's name rules, and those of agent policies it
+     *                      carries, are answered by the agent's proxy
+     * @param agentPolicies which agent policy (with its name rules) a slot in force is
+     */
+    UserRuns(AgentThread agent, KernelDatapath datapath, CgroupFs cgroups, UnprivilegedRuns settings, EventSource events,
+             AttachmentNames names, Function<PolicySlot, Optional<Reconciler.Known>> agentPolicies) {
+        this.names = names;
+        this.agentPolicies = agentPolicies;
         this.agent = agent;
         this.events = events;
         this.datapath = datapath;
@@ -101,22 +115,38 @@ final class UserRuns implements RunRoutes {
         }
         List<PolicySlot> inherited = new ArrayList<>();
         List<String> inheritedFrom = new ArrayList<>();
+        List<Reconciler.Known> inheritedNames = new ArrayList<>();
         for (Cgroup ancestor : chain(cgroups.cgroupOf(peer.pid()))) {
             for (PolicySlot slot : datapath.slotsInForce(ancestor.id())) {
-                inherited.add(slot);
+                Optional<Reconciler.Known> known = agentPolicies.apply(slot).filter(k -> k.applied().hasNames());
+                if (known.isPresent()) {
+                    inheritedNames.add(known.get()); // carried with its name rules, learned for the run itself
+                } else {
+                    inherited.add(slot);
+                }
                 inheritedFrom.add(ancestor.path());
             }
         }
-        if (inherited.size() >= CgroupPolicy.MAX_SLOTS) {
-            return ApiResponse.error(403, "you are under " + inherited.size() + " netfence policies (" + String.join(", ", inheritedFrom)
+        if (inherited.size() + inheritedNames.size() >= CgroupPolicy.MAX_SLOTS) {
+            return ApiResponse.error(403, "you are under " + inheritedFrom.size() + " netfence policies (" + String.join(", ", inheritedFrom)
                     + "); a run carries them all beside its own, and a cgroup holds " + CgroupPolicy.MAX_SLOTS);
         }
         Cgroup run = cgroups.create(userTree + "/run-" + pid);
+        int scope = CgroupPolicy.scopeOf(run.id());
         try {
-            datapath.attach(run, policy.renamed("run-" + pid + " (uid " + peer.uid() + ")"), inherited,
-                    AttachmentRecord.Kind.RUN, peer.pid());
+            boolean withNames = policy.hasNames() || !inheritedNames.isEmpty();
+            List<AppliedPolicy> carried = inheritedNames.stream().map(Reconciler.Known::applied).toList();
+            AppliedPolicy applied = datapath.attach(run, policy.renamed("run-" + pid + " (uid " + peer.uid() + ")"), carried,
+                    inherited, AttachmentRecord.Kind.RUN, peer.pid(), withNames ? names.proxyPort() : 0);
+            List<NamePolicy> answering = new ArrayList<>();
+            if (policy.hasNames()) {
+                answering.add(NamePolicy.of(scope, policy, applied));
+            }
+            inheritedNames.forEach(k -> answering.add(NamePolicy.of(scope, k.policy(), k.applied())));
+            names.pointed(scope, answering);
             Files.writeString(run.directory().resolve("cgroup.procs"), Long.toString(pid));
         } catch (IOException | RuntimeException e) {
+            names.released(scope);
             datapath.detachAndRemove(run);
             throw e;
         }
@@ -145,6 +175,7 @@ final class UserRuns implements RunRoutes {
                 Optional<CgroupCounters> counters = datapath.counters().of(run.id());
                 boolean audit = datapath.attachment(run.id()).map(AttachmentRecord::audit).orElse(false);
                 datapath.detachAndRemove(run);
+                names.released(CgroupPolicy.scopeOf(run.id()));
                 return ApiResponse.ok(new RunFinished(counters.map(CgroupCounters::denials).orElse(0L),
                         counters.map(c -> c.recent().stream().map(DeniedFlow::summary).toList()).orElse(List.of()), audit));
             });
@@ -166,14 +197,16 @@ final class UserRuns implements RunRoutes {
     private static Policy policy(RunRequest request) {
         List<Rule> egress = new ArrayList<>();
         List<Rule> ingress = new ArrayList<>();
+        List<NameRule> egressNames = new ArrayList<>();
+        List<NameRule> ingressNames = new ArrayList<>();
         PacketSockets[] packetSockets = {PacketSockets.BY_DEFAULT};
         for (String line : request.egress()) {
-            RuleLines.add(line, egress, packetSockets);
+            RuleLines.add(line, egress, egressNames, packetSockets);
         }
         for (String line : request.ingress()) {
-            RuleLines.add(line, ingress, null);
+            RuleLines.add(line, ingress, ingressNames, null);
         }
-        return new Policy("run", egress, ingress, request.audit(), packetSockets[0]);
+        return new Policy("run", egress, ingress, request.audit(), packetSockets[0], egressNames, ingressNames);
     }
 
     private void ensure(String path) throws CgroupException {

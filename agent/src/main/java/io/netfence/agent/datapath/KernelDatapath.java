@@ -96,6 +96,16 @@ public final class KernelDatapath implements Datapath {
     public AppliedPolicy attach(Cgroup cgroup, Policy policy, List<PolicySlot> inherited, AttachmentRecord.Kind kind,
                                 long ownerPid, int dnsPort)
             throws IOException {
+        return attach(cgroup, policy, List.of(), inherited, kind, ownerPid, dnsPort);
+    }
+
+    /**
+     * The same, with {@code carried}: policies already in the kernel that keep their name rules
+     * in this cgroup (its own DNS proxy registration learns for them), before the plain inherited slots.
+     */
+    public AppliedPolicy attach(Cgroup cgroup, Policy policy, List<AppliedPolicy> carried, List<PolicySlot> inherited,
+                                AttachmentRecord.Kind kind, long ownerPid, int dnsPort)
+            throws IOException {
         RulesetLifetime.Compiled compiled = RulesetLifetime.Compiled.of(policy);
         RulesetOwner owner = RulesetOwner.cgroup(cgroup.id());
         AttachmentRecord record = AttachmentRecord.of(cgroup, List.of(policy), kind, ownerPid);
@@ -104,6 +114,7 @@ public final class KernelDatapath implements Datapath {
             AppliedPolicy applied = rulesets.write(compiled, owner, 0);
             try {
                 List<AppliedPolicy> all = new ArrayList<>(List.of(applied));
+                all.addAll(carried);
                 inherited.forEach(slot -> all.add(AppliedPolicy.of(slot, "inherited")));
                 attachments.point(state, cgroup, all, record, dnsPort);
             } catch (IOException | RuntimeException e) {
