@@ -82,7 +82,7 @@ class BadInputKernelTest {
     @Test
     void nameRulesAreRefusedWhereNoDnsIsSteered() {
         assertRefused(Netfence.run("attach", "--cgroup", cgroup, "--deny", "tracker.example.test"),
-                "name rules need a DNS proxy that outlives the command, and attach leaves none");
+                "name rules are learned by the agent's DNS proxy, and no agent answers");
     }
 
     @Test

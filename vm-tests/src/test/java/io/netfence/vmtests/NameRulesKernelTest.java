@@ -299,4 +299,27 @@ class NameRulesKernelTest {
             assertEquals(List.of("rcode 5"), refusedName.stdoutLines(), refusedName.toString());
         }
     }
+
+    @Test
+    void attachWithNameRulesGoesThroughTheAgentAndDetachRemovesIt() {
+        String attached = cgroups.create("attached");
+        List<String> literal = Probe.command("tcp", host.peerV4, "" + PORT);
+        try (TestAgent agent = TestAgent.create()) {
+            agent.start();
+            Result attach = io.netfence.vmtests.fixtures.Processes.run(io.netfence.vmtests.fixtures.Netfence.command(
+                    agent.netfence("attach", "--cgroup", attached, "--deny", "any", "--allow", API + ":" + PORT + "/tcp").toArray(String[]::new)));
+            assertEquals(0, attach.exitCode(), attach.toString());
+            assertTrue(attach.stdout().contains("through the agent"), attach.toString());
+            assertEquals("error EPERM", cgroups.run(attached, literal).stdout().strip(), "confined: no lookup yet");
+            Result lookup = cgroups.run(attached, dnsProbe("dnsconnect", API, resolver.address, "A", "" + PORT));
+            assertEquals(List.of("ok"), lookup.stdoutLines(), lookup + agent.log());
+
+            Result detach = io.netfence.vmtests.fixtures.Processes.run(io.netfence.vmtests.fixtures.Netfence.command(
+                    agent.netfence("detach", "--cgroup", attached).toArray(String[]::new)));
+            assertEquals(0, detach.exitCode(), detach.toString());
+            assertTrue(detach.stdout().contains("agent policy attach-"), detach.toString());
+            assertEquals("ok", cgroups.run(attached, Probe.command("tcp", host.peerV4, "" + TestHost.OTHER_TCP_PORT)).stdout().strip(),
+                    "detached: nothing confines it any more");
+        }
+    }
 }

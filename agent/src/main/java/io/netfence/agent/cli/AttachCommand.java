@@ -6,6 +6,9 @@ import io.netfence.agent.datapath.AttachmentRecord;
 import io.netfence.agent.datapath.KernelDatapath;
 import io.netfence.agent.datapath.PacketSocketPolicing;
 import io.netfence.agent.policy.Policy;
+import java.io.IOException;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,16 +30,14 @@ public final class AttachCommand implements Callable<Integer> {
     RuleOptions rules;
 
     @Mixin
+    ApiOptions api;
+
+    @Mixin
     VerboseOption verbose;
 
     @Override
     public Integer call() throws Exception {
         Policy policy = rules.toPolicy("attach", false);
-        if (policy.hasNames()) {
-            throw new UsageException("name rules need a DNS proxy that outlives the command, and attach leaves none: "
-                    + "give the cgroup an agent policy (netfence apply, or a file in /etc/netfence/policies.d), or use "
-                    + "addresses or prefixes here");
-        }
         CgroupFs cgroups = Preflight.check();
         Cgroup cgroup = cgroups.open(cgroupPath);
         if (cgroup.path().equals("/")) {
@@ -45,6 +46,9 @@ public final class AttachCommand implements Callable<Integer> {
         long start = System.nanoTime();
         KernelDatapath datapath = KernelDatapath.open(cgroups);
         datapath.collectGarbage();
+        if (policy.hasNames()) {
+            return attachThroughAgent(datapath, cgroup, policy, start);
+        }
         datapath.attach(cgroup, policy.renamed(cgroup.path()),
                 AttachmentRecord.Kind.ATTACH, 0);
         long millis = (System.nanoTime() - start) / 1_000_000;
@@ -55,6 +59,23 @@ public final class AttachCommand implements Callable<Integer> {
         }
         System.out.printf("netfence: %s %s (%d egress, %d ingress rules) in %d ms%n", policy.audit() ? "auditing" : "confined",
                 cgroup.path(), policy.egress().size(), policy.ingress().size(), millis);
+        return ExitCodes.OK;
+    }
+
+    private int attachThroughAgent(KernelDatapath datapath, Cgroup cgroup, Policy policy, long start) throws IOException {
+        Optional<AttachmentRecord> present = datapath.attachment(cgroup.id());
+        if (present.isPresent() && present.get().kind() != AttachmentRecord.Kind.AGENT) {
+            throw new UsageException(cgroup.path() + " is confined by 'netfence " + present.get().kind().name().toLowerCase(Locale.ROOT)
+                    + "', which the agent leaves alone: detach it first to give it name rules");
+        }
+        if (!AgentRun.answers(api.socket())) {
+            throw new UsageException("name rules are learned by the agent's DNS proxy, and no agent answers at " + api.socket()
+                    + ": start it (systemctl enable --now netfence), or use addresses or prefixes here");
+        }
+        AgentAttach.attach(api.client(), cgroup.path(), policy);
+        System.out.printf("netfence: %s %s through the agent (policy %s; netfence detach removes it) in %d ms%n",
+                policy.audit() ? "auditing" : "confined", cgroup.path(), AgentAttach.policyName(cgroup.path()),
+                (System.nanoTime() - start) / 1_000_000);
         return ExitCodes.OK;
     }
 }

@@ -15,6 +15,9 @@ public final class DetachCommand implements Callable<Integer> {
     String cgroupPath;
 
     @Mixin
+    ApiOptions api;
+
+    @Mixin
     VerboseOption verbose;
 
     @Override
@@ -23,6 +26,11 @@ public final class DetachCommand implements Callable<Integer> {
         Cgroup cgroup = cgroups.open(cgroupPath);
         KernelDatapath datapath = KernelDatapath.open(cgroups);
         datapath.collectGarbage();
+        if (AgentRun.answers(api.socket()) && AgentAttach.detach(api.client(), cgroup.path())) {
+            System.out.println("netfence: detached from " + cgroup.path() + " (agent policy " + AgentAttach.policyName(cgroup.path())
+                    + " removed)");
+            return ExitCodes.OK;
+        }
         if (!datapath.detach(cgroup.id())) {
             throw new UsageException("netfence is not attached to cgroup " + cgroup.path());
         }
