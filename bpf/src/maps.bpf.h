@@ -83,14 +83,16 @@ struct {
 } nf_rulesets SEC(".maps");
 
 /*
- * Denial events for the agent; 16 MiB hold about 190k events. A ring buffer has no value type,
+ * Denial events for the agent; 4 MiB hold about 50k events, 50 ms of the fastest flood the event
+ * path has seen, against a reader that drains it at least every 2 ms (and, mapped into the agent
+ * twice over, every MiB here is two of the agent's RSS). A ring buffer has no value type,
  * so this unused global puts struct nf_event in the object's BTF for the ABI layout test.
  */
 struct nf_event nf_event_btf_anchor __attribute__((unused));
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 16 * 1024 * 1024);
+	__uint(max_entries, 4 * 1024 * 1024);
 } nf_events SEC(".maps");
 
 /* The rate limit's memory of recent denials; the least recently denied flows are forgotten. */
