@@ -16,6 +16,7 @@ import json
 import os
 import re
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -382,6 +383,9 @@ def agent_figures(cgroups_count, flood_seconds):
         figures[f"cgroup -> enforced, p99 over {cgroups_count} (ms)"] = latencies[int(len(latencies) * 0.99) - 1]
         time.sleep(1)
         figures[f"agent RSS with {cgroups_count} policed cgroups (MiB)"] = rss()
+        median, p99 = policy_change_ms(home / "agent.sock", f"/nfb-{PID}/svc-0", 100)
+        figures["10-rule policy change, API call to enforced, median (ms)"] = median
+        figures["10-rule policy change, API call to enforced, p99 (ms)"] = p99
         # the event path: a flood of denied connects to new ports (new flows: the rate limit lets them through)
         flood = sh("/bin/sh", "-c", f'echo $$ > "{created[0]}/cgroup.procs" && exec "{WORK}/netload" deny_flood 127.0.0.2 {flood_seconds}',
                    timeout=flood_seconds + 30).stdout.split()
@@ -434,6 +438,35 @@ def agent_figures(cgroups_count, flood_seconds):
                     time.sleep(0.01)
         # a state-changing command collects what removed cgroups left pinned
         sh(*JAVA, "run", "--cgroup-parent", f"/nfb-{PID}", "--no-network", "--", "true", check=False)
+
+
+def api_call(sock, method, path, body=""):
+    """One HTTP/1.1 request to the agent's control socket, no JVM in the measured path: the status."""
+    data = body.encode()
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.connect(str(sock))
+        s.sendall(f"{method} {path} HTTP/1.1\r\nHost: netfence\r\nContent-Type: application/yaml\r\n"
+                  f"Content-Length: {len(data)}\r\nConnection: close\r\n\r\n".encode() + data)
+        reply = b""
+        while chunk := s.recv(65536):
+            reply += chunk
+    return int(reply.split(b" ", 2)[1])
+
+
+def policy_change_ms(sock, target, changes):
+    """A 10-rule policy on a live cgroup, changed `changes` times: API call to answered (the agent answers once enforced)."""
+    times = []
+    for i in range(changes):
+        rules = "".join(f"      - deny 198.19.{i % 200}.{k}\n" for k in range(10))
+        body = f"policies:\n  - name: change\n    target: {target}\n    egress:\n{rules}"
+        start = time.monotonic()
+        status = api_call(sock, "POST", "/v1/policies", body)
+        times.append((time.monotonic() - start) * 1000)
+        if status != 200:
+            raise RuntimeError(f"the agent answered {status} to a policy change")
+    api_call(sock, "DELETE", "/v1/policies/change")
+    times.sort()
+    return statistics.median(times), times[int(len(times) * 0.99) - 1]
 
 
 def learn_figures(seconds):
@@ -534,7 +567,7 @@ def main():
             rows.append((name, result))
             print(f"bench: {name}: " + ", ".join(f"{m} {v[0]:.3g}" for m, v in result.items()), flush=True)
         timings_extra = run_startup(3 if args.quick else 10)
-        agent = agent_figures(50 if args.quick else 1000, 2 if args.quick else 5)
+        agent = agent_figures(50 if args.quick else 10_000, 2 if args.quick else 5)
         agent.update(dns_figures(args.quick))
         agent.update(learn_figures(0.3))
         java_paths = jmh(args.quick)
