@@ -34,12 +34,12 @@ picocli=$(sed -n 's:.*<picocli.version>\(.*\)</picocli.version>.*:\1:p' "$root/p
 mvn -B -q -Dstyle.color=never -f "$root/pom.xml" dependency:copy -Dartifact="info.picocli:picocli-codegen:$picocli" \
     -DoutputDirectory="$out" -Dmdep.stripVersion=true >&2
 mv "$out/picocli-codegen-$picocli.jar" "$codegen" 2>/dev/null || true
-java -cp "$jar:$codegen" picocli.codegen.docgen.manpage.ManPageGenerator -d "$out/adoc" io.netfence.agent.cli.NetfenceCommand
+java -cp "$jar:$codegen" picocli.codegen.docgen.manpage.ManPageGenerator -d "$out/adoc" io.netfence.agent.cli.AllCommands
 asciidoctor -b manpage -a mansource="netfence $version" -a manmanual="netfence manual" -D "$pkg/usr/share/man/man1" "$out"/adoc/*.adoc
 gzip -9n "$pkg"/usr/share/man/man1/*.1
 
 # completion: picocli.AutoComplete's bash script; zsh runs the same script through bashcompinit
-java -cp "$jar" picocli.AutoComplete -n netfence -o "$out/netfence.bash" io.netfence.agent.cli.NetfenceCommand >/dev/null
+java -cp "$jar" picocli.AutoComplete -n netfence -o "$out/netfence.bash" io.netfence.agent.cli.AllCommands >/dev/null
 sed -i '1{/^#!/d}' "$out/netfence.bash"   # sourced by bash-completion, never executed
 install -D -m 644 "$out/netfence.bash" "$pkg/usr/share/bash-completion/completions/netfence"
 mkdir -p "$pkg/usr/share/zsh/vendor-completions"
