@@ -19,6 +19,8 @@ if [[ "$version" == *-SNAPSHOT ]]; then   # sorts before the release, and snapsh
 fi
 
 install -D -m 755 "$root/dist/deb/netfence" "$pkg/usr/bin/netfence"
+# postinst makes the CLI's class-data sharing archive with it, for the installed jar and JDK
+install -D -m 755 "$root/dist/cds-archive" "$pkg/usr/lib/netfence/cds-archive"
 # the jar without what an amd64 host never loads: JNA's and Netty's native code for other
 # platforms and GraalVM native-image metadata (about 5 MB of 7.5)
 install -D -m 644 "$jar" "$pkg/usr/share/netfence/netfence.jar"
@@ -55,6 +57,7 @@ install -D -m 644 "$root/dist/deb/copyright" "$doc/copyright"
 } | gzip -9n > "$doc/changelog.gz"
 
 for s in postinst prerm postrm; do install -m 755 "$root/dist/deb/$s" "$pkg/DEBIAN/$s"; done
+install -m 644 "$root/dist/deb/triggers" "$pkg/DEBIAN/triggers"
 (cd "$pkg" && find etc -type f | sed 's:^:/:' | sort) > "$pkg/DEBIAN/conffiles"
 # amd64: the jar embeds the x86-64 sandbox helper (sandbox/src/nf-sandbox.c) and native Netty
 cat > "$pkg/DEBIAN/control" <<EOF

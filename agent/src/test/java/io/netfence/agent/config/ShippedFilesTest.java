@@ -42,4 +42,31 @@ class ShippedFilesTest {
         assertTrue(unit.contains("ExecStart=/usr/bin/netfence agent "), "the unit starts the agent through the launcher: " + unit);
         assertTrue(unit.contains("MemoryMax=1G"), "the unit's ceiling stays far above the heap");
     }
+
+    /**
+     * The CLI starts alike from the checkout and from the package, with the archive each one's build or install
+     * makes (docs/benchmarks.md, "Start-up"), and the archive is made with the CLI's GC.
+     */
+    @Test
+    void launchersStartTheCliAlikeWithTheArchiveTheirInstallMakes() throws Exception {
+        String checkout = Files.readString(ROOT.resolve("bin/netfence"));
+        String deb = Files.readString(ROOT.resolve("dist/deb/netfence"));
+        assertEquals(cliStart(checkout), cliStart(deb).replace(" ${NETFENCE_JAVA_OPTS:-}", ""));
+        assertTrue(cliStart(checkout).contains("exec java -XX:+UseSerialGC $jit -Xshare:auto -XX:SharedArchiveFile=\"$archive\" "
+                + "-Xlog:cds=off -Xlog:cds+dynamic=off -jar \"$jar\" \"$@\""), checkout);
+        assertTrue(checkout.contains("archive=\"$root/agent/target/netfence.jsa\""), checkout);
+        assertTrue(Files.readString(ROOT.resolve("agent/pom.xml")).contains("<argument>${project.build.directory}/netfence.jsa</argument>"));
+        assertTrue(deb.contains("archive=/var/cache/netfence/netfence.jsa"), deb);
+        assertTrue(Files.readString(ROOT.resolve("dist/deb/postinst")).contains(
+                "/usr/lib/netfence/cds-archive /usr/share/netfence/netfence.jar /var/cache/netfence/netfence.jsa"));
+        assertTrue(Files.readString(ROOT.resolve("dist/build-deb.sh")).contains("\"$pkg/usr/lib/netfence/cds-archive\""));
+        assertTrue(Files.readString(ROOT.resolve("dist/cds-archive")).contains("java -XX:+UseSerialGC -Xshare:auto -XX:ArchiveClassesAtExit="));
+    }
+
+    /** From the archive's path to the end: how the launcher picks its JIT and starts the CLI. */
+    private static String cliStart(String launcher) {
+        int archive = launcher.lastIndexOf("\narchive=");
+        assertTrue(archive >= 0, launcher);
+        return launcher.substring(launcher.indexOf('\n', archive + 1) + 1);
+    }
 }
