@@ -19,8 +19,8 @@ if [[ "$version" == *-SNAPSHOT ]]; then   # sorts before the release, and snapsh
 fi
 
 install -D -m 755 "$root/dist/deb/netfence" "$pkg/usr/bin/netfence"
-# postinst makes the CLI's class-data sharing archive with it, for the installed jar and JDK
-install -D -m 755 "$root/dist/cds-archive" "$pkg/usr/lib/netfence/cds-archive"
+# postinst makes the CLI's start-up cache with it, for the installed jar and JDK
+install -D -m 755 "$root/dist/startup-cache" "$pkg/usr/lib/netfence/startup-cache"
 # the jar without what an amd64 host never loads: JNA's and Netty's native code for other
 # platforms and GraalVM native-image metadata (about 5 MB of 7.5)
 install -D -m 644 "$jar" "$pkg/usr/share/netfence/netfence.jar"

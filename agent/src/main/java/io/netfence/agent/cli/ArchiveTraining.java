@@ -8,16 +8,14 @@ import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import java.util.zip.ZipFile;
 import picocli.CommandLine;
 
 /**
- * The work the CLI's class-data sharing archive is made from: {@code java -XX:ArchiveClassesAtExit=ARCHIVE -cp
- * netfence.jar io.netfence.agent.cli.ArchiveTraining} (dist/cds-archive, at build and at install time). The archive
- * then holds every class this loaded, parsed, verified and linked, so a later CLI start maps them instead.
+ * The work the CLI's class-data sharing archive is made from ({@link StartupCache} runs it under {@code
+ * -XX:ArchiveClassesAtExit}). The archive then holds every class this loaded, parsed, verified and linked, so a
+ * later CLI start maps them instead.
  *
  * <p>It runs, in this JVM and as people run them, the commands that need neither root nor an agent: every
  * command's help, {@code policy check} of a policy file and of a rules file, {@code status} with no agent. For
@@ -26,7 +24,7 @@ import picocli.CommandLine;
  * classes without initialising them: no static initialiser runs, so no native library is loaded and nothing
  * reaches the kernel. It writes only in a temporary directory of its own, and removes it.
  */
-public final class ArchiveTraining {
+final class ArchiveTraining {
     private static final List<String> PACKAGES = List.of("io/netfence/", "picocli/", "com/sun/jna/");
     private static final String POLICY = """
             policies:
@@ -55,18 +53,6 @@ public final class ArchiveTraining {
             """;
 
     private ArchiveTraining() {}
-
-    public static void main(String[] args) throws Exception {
-        Path directory = Files.createTempDirectory("netfence-training-");
-        try {
-            train(directory);
-        } finally {
-            try (Stream<Path> files = Files.walk(directory)) {
-                files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
-            }
-        }
-        System.out.println("netfence: trained on " + loadClasses() + " classes of " + String.join(", ", PACKAGES));
-    }
 
     /**
      * Runs the commands and {@code run}'s pure part, with their output discarded.
@@ -122,7 +108,7 @@ public final class ArchiveTraining {
     }
 
     /** Loads, without initialising, every class of {@link #PACKAGES} in the jar this runs from. */
-    private static int loadClasses() throws IOException, URISyntaxException {
+    static int loadClasses() throws IOException, URISyntaxException {
         Path jar = Path.of(ArchiveTraining.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         ClassLoader loader = ArchiveTraining.class.getClassLoader();
         int loaded = 0;
