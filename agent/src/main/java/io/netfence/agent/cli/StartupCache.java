@@ -13,7 +13,7 @@ import java.util.stream.Stream;
  * it at build and at install time, under {@code -XX:ArchiveClassesAtExit}; docs/benchmarks.md, "Start-up"):
  *
  * <ul>
- *   <li>the class-data sharing archive, trained by {@link ArchiveTraining};
+ *   <li>the class-data sharing archive, trained by {@link ArchiveTraining} and by starting JNA;
  *   <li>JNA's native library from the jar, which the launchers point {@code jna.boot.library.path} at. Without it JNA
  *       writes the library to a temporary file and deletes it again at every start of a command that loads
  *       libbpf; a copy from another JNA version would be refused, so it is made only beside its jar's archive.
@@ -31,12 +31,24 @@ public final class StartupCache {
         Path scratch = Files.createTempDirectory("netfence-training-");
         try {
             ArchiveTraining.train(scratch);
+            startJna(directory, scratch);
         } finally {
             try (Stream<Path> files = Files.walk(scratch)) {
                 files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
             }
         }
         System.out.println("netfence: trained on " + ArchiveTraining.loadClasses() + " classes");
+    }
+
+    /**
+     * JNA as the commands that load libbpf start it, short of libbpf: its native library from this cache, and a
+     * function of libc's bound by direct mapping, as LibBpf binds libbpf's (PosixSignals: kill(2), not called).
+     * Loads no library but JNA's and libc, which every JVM has loaded already; reaches no kernel state.
+     */
+    private static void startJna(Path directory, Path scratch) throws ClassNotFoundException {
+        System.setProperty("jna.boot.library.path", directory.toString());
+        System.setProperty("jna.tmpdir", scratch.toString());   // where JNA looks for leftovers of its own
+        Class.forName(PosixSignals.class.getName(), true, StartupCache.class.getClassLoader());
     }
 
     /** The library as JNA would extract it (its Native.loadNativeDispatchLibraryFromClasspath), written whole or not at all. */
