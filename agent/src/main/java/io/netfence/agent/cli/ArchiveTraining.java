@@ -1,7 +1,12 @@
 package io.netfence.agent.cli;
 
+import io.netfence.agent.api.ApiBody;
+import io.netfence.agent.api.ApiJson;
+import io.netfence.agent.api.RunRequest;
 import io.netfence.agent.datapath.PolicyCompiler;
 import io.netfence.agent.policy.Policy;
+import io.netfence.agent.policy.RuleSyntax;
+import io.netfence.agent.policy.RuleTexts;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -19,8 +24,7 @@ import picocli.CommandLine;
  *
  * <p>It runs, in this JVM and as people run them, the commands that need neither root nor an agent: every
  * command's help, {@code policy check} of a policy file and of a rules file, {@code status} with no agent. For
- * {@code run}, whose real work needs root and the kernel, it does the pure part (parse the arguments, build and
- * compile the policy, find the command, name the sandbox launcher) and loads netfence's, picocli's and JNA's
+ * {@code run}, whose real work needs root and the kernel or an agent, it does the pure part and loads netfence's, picocli's and JNA's
  * classes without initialising them: no static initialiser runs, so no native library is loaded and nothing
  * reaches the kernel. It writes only in a temporary directory of its own, and removes it.
  */
@@ -94,7 +98,11 @@ final class ArchiveTraining {
         }
     }
 
-    /** {@code run}'s work before it needs root: arguments, policy, compiled rulesets, the command, the launcher's name. */
+    /**
+     * {@code run}'s work before it needs root or an agent: arguments, policy, compiled rulesets, the command, the
+     * launcher's name, the agent's run socket from its config (a read, or the default), and the messages it would
+     * exchange with the agent.
+     */
     private static void runPurePartOfRun() throws IOException {
         String[] args = {"run", "--no-network", "--allow", "198.18.0.0/15:443/tcp", "--", "true"};
         CommandLine cli = CommandTree.forArguments(args);
@@ -105,6 +113,10 @@ final class ArchiveTraining {
         PolicyCompiler.compile(policy.ingress(), policy.ingressNames());
         RunCommand.resolve("true");
         SandboxLauncher.fileName(SandboxLauncher.binary());
+        AgentRun.socket(null);
+        RunRequest request = new RunRequest(1, RuleTexts.egress(policy), RuleSyntax.texts(policy.ingress()), policy.audit());
+        ApiJson.read(ApiJson.write(request), RunRequest.class);
+        ApiJson.read(ApiJson.write(new ApiBody.RunFinished(1, List.of("198.18.0.66:443/tcp (connect)"), false)), ApiBody.RunFinished.class);
     }
 
     /** Loads, without initialising, every class of {@link #PACKAGES} in the jar this runs from. */

@@ -19,7 +19,7 @@ class CommandTreeTest {
         assertEquals("netfence", FULL.getCommandName());
         assertEquals(Set.of("run", "attach", "detach", "list", "agent", "status", "policies", "apply", "delete", "wait",
                 "events", "policy", "learn"), FULL.getSubcommands().keySet());
-        assertEquals(Set.of("check"), FULL.getSubcommands().get("policy").getSubcommands().keySet());
+        assertEquals(Set.of("check", "diff"), FULL.getSubcommands().get("policy").getSubcommands().keySet());
     }
 
     @Test
