@@ -52,7 +52,7 @@ class ShippedFilesTest {
         String checkout = Files.readString(ROOT.resolve("bin/netfence"));
         String deb = Files.readString(ROOT.resolve("dist/deb/netfence"));
         assertEquals(cliStart(checkout), cliStart(deb).replace(" ${NETFENCE_JAVA_OPTS:-}", ""));
-        assertTrue(cliStart(checkout).contains("exec java -XX:+UseSerialGC $jit -Xshare:auto -XX:SharedArchiveFile=\"$cache/netfence.jsa\" "
+        assertTrue(cliStart(checkout).contains("exec java -XX:+UseSerialGC $jit -Xshare:auto ${archive:+\"-XX:SharedArchiveFile=$archive\"} "
                 + "-Xlog:cds=off -Xlog:cds+dynamic=off -Djna.boot.library.path=\"$cache\" -jar \"$jar\" \"$@\""), checkout);
         assertTrue(checkout.contains("\ncache=\"$root/agent/target/startup-cache\"\n"), checkout);
         assertTrue(Files.readString(ROOT.resolve("agent/pom.xml")).contains("<argument>${project.build.directory}/startup-cache</argument>"));
