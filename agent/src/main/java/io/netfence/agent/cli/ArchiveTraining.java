@@ -14,6 +14,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import picocli.CommandLine;
 
@@ -23,10 +24,10 @@ import picocli.CommandLine;
  * later CLI start maps them instead.
  *
  * <p>It runs, in this JVM and as people run them, the commands that need neither root nor an agent: every
- * command's help, {@code policy check} of a policy file and of a rules file, {@code status} with no agent. For
- * {@code run}, whose real work needs root and the kernel or an agent, it does the pure part and loads netfence's, picocli's and JNA's
- * classes without initialising them: no static initialiser runs, so no native library is loaded and nothing
- * reaches the kernel. It writes only in a temporary directory of its own, and removes it.
+ * command's help, {@code policy check} of a policy file and of a rules file, {@code status} with no agent. Of
+ * {@code run}, whose real work needs root and the kernel or an agent, it does the pure part. Then it loads
+ * netfence's, picocli's and JNA's classes without initialising them: no static initialiser runs, so no native
+ * library is loaded and nothing reaches the kernel. It writes only in the directory it is given.
  */
 final class ArchiveTraining {
     private static final List<String> PACKAGES = List.of("io/netfence/", "picocli/", "com/sun/jna/");
@@ -125,7 +126,7 @@ final class ArchiveTraining {
         ClassLoader loader = ArchiveTraining.class.getClassLoader();
         int loaded = 0;
         try (ZipFile zip = new ZipFile(jar.toFile())) {
-            for (String entry : zip.stream().map(e -> e.getName()).filter(ArchiveTraining::isTrainedClass).toList()) {
+            for (String entry : zip.stream().map(ZipEntry::getName).filter(ArchiveTraining::isTrainedClass).toList()) {
                 try {
                     Class.forName(entry.substring(0, entry.length() - ".class".length()).replace('/', '.'), false, loader);
                     loaded++;

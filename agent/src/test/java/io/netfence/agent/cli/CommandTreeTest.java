@@ -1,7 +1,6 @@
 package io.netfence.agent.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
@@ -63,8 +62,6 @@ class CommandTreeTest {
 
     /** A built command has at least the help options its class mixes in; an outline has none. */
     private static boolean isBuilt(CommandLine command) {
-        boolean built = !command.getCommandSpec().options().isEmpty();
-        assertFalse(built && command.getCommandSpec().userObject() == null);
-        return built;
+        return !command.getCommandSpec().options().isEmpty();
     }
 }
