@@ -19,6 +19,8 @@ if [[ "$version" == *-SNAPSHOT ]]; then   # sorts before the release, and snapsh
 fi
 
 install -D -m 755 "$root/dist/deb/netfence" "$pkg/usr/bin/netfence"
+# postinst makes the CLI's start-up cache with it, for the installed jar and JDK
+install -D -m 755 "$root/dist/startup-cache" "$pkg/usr/lib/netfence/startup-cache"
 # the jar without what an amd64 host never loads: JNA's and Netty's native code for other
 # platforms and GraalVM native-image metadata (about 5 MB of 7.5)
 install -D -m 644 "$jar" "$pkg/usr/share/netfence/netfence.jar"
@@ -34,12 +36,12 @@ picocli=$(sed -n 's:.*<picocli.version>\(.*\)</picocli.version>.*:\1:p' "$root/p
 mvn -B -q -Dstyle.color=never -f "$root/pom.xml" dependency:copy -Dartifact="info.picocli:picocli-codegen:$picocli" \
     -DoutputDirectory="$out" -Dmdep.stripVersion=true >&2
 mv "$out/picocli-codegen-$picocli.jar" "$codegen" 2>/dev/null || true
-java -cp "$jar:$codegen" picocli.codegen.docgen.manpage.ManPageGenerator -d "$out/adoc" io.netfence.agent.cli.NetfenceCommand
+java -cp "$jar:$codegen" picocli.codegen.docgen.manpage.ManPageGenerator -d "$out/adoc" io.netfence.agent.cli.AllCommands
 asciidoctor -b manpage -a mansource="netfence $version" -a manmanual="netfence manual" -D "$pkg/usr/share/man/man1" "$out"/adoc/*.adoc
 gzip -9n "$pkg"/usr/share/man/man1/*.1
 
 # completion: picocli.AutoComplete's bash script; zsh runs the same script through bashcompinit
-java -cp "$jar" picocli.AutoComplete -n netfence -o "$out/netfence.bash" io.netfence.agent.cli.NetfenceCommand >/dev/null
+java -cp "$jar" picocli.AutoComplete -n netfence -o "$out/netfence.bash" io.netfence.agent.cli.AllCommands >/dev/null
 sed -i '1{/^#!/d}' "$out/netfence.bash"   # sourced by bash-completion, never executed
 install -D -m 644 "$out/netfence.bash" "$pkg/usr/share/bash-completion/completions/netfence"
 mkdir -p "$pkg/usr/share/zsh/vendor-completions"
@@ -55,6 +57,7 @@ install -D -m 644 "$root/dist/deb/copyright" "$doc/copyright"
 } | gzip -9n > "$doc/changelog.gz"
 
 for s in postinst prerm postrm; do install -m 755 "$root/dist/deb/$s" "$pkg/DEBIAN/$s"; done
+install -m 644 "$root/dist/deb/triggers" "$pkg/DEBIAN/triggers"
 (cd "$pkg" && find etc -type f | sed 's:^:/:' | sort) > "$pkg/DEBIAN/conffiles"
 # amd64: the jar embeds the x86-64 sandbox helper (sandbox/src/nf-sandbox.c) and native Netty
 cat > "$pkg/DEBIAN/control" <<EOF

@@ -58,6 +58,9 @@ if [ ! -f "$stage" ]; then
   check agent-ready "netfence status answers within 180 s" until_ok 180 netfence status
   check man-and-completion "man pages for netfence-wait and completion for bash and zsh" \
     test -f /usr/share/man/man1/netfence-wait.1.gz -a -f /usr/share/bash-completion/completions/netfence -a -f /usr/share/zsh/vendor-completions/_netfence
+  check startup-cache "postinst made /var/cache/netfence (archive and JNA's library) and the CLI uses it" \
+    sh -c 'test -s /var/cache/netfence/netfence.jsa -a -s /var/cache/netfence/libjnidispatch.so &&
+      NETFENCE_JAVA_OPTS=-Xlog:class+load netfence --version | grep -q "source: shared objects file (top)"'
   note "MEASURE security: $(systemd-analyze security netfence.service 2>/dev/null | grep -i 'overall exposure' | sed 's/.*: //')"
   note "MEASURE agent-memory: $(systemctl show -p MemoryCurrent --value netfence.service | awk '{printf "%d MiB", $1/1048576}')"
 
@@ -155,8 +158,8 @@ note "MEASURE boot: netfence.service active after $(systemctl show -p ActiveEnte
 
 # --- purge: unit and config go, the pinned policies stay in force
 dpkg --purge netfence >> "$out/dpkg.log" 2>&1
-check purge-removes "unit, /etc/netfence and /var/lib/netfence are gone" \
-  test ! -e /lib/systemd/system/netfence.service -a ! -e /etc/netfence -a ! -e /var/lib/netfence
+check purge-removes "unit, /etc/netfence, /var/lib/netfence and /var/cache/netfence are gone" \
+  test ! -e /lib/systemd/system/netfence.service -a ! -e /etc/netfence -a ! -e /var/lib/netfence -a ! -e /var/cache/netfence
 mark=$EPOCHREALTIME && sleep 3
 check purge-detaches-nothing "pins remain and payments-boot still gets EPERM" \
   sh -c "test -d /sys/fs/bpf/netfence/v5 && awk -v t=$mark '\$2 > t + 0 && \$3 == \"EPERM\" {f = 1} END {exit !f}' /run/payments-boot.log"

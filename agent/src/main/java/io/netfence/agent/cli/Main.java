@@ -17,7 +17,11 @@ public final class Main {
     }
 
     static int execute(String... args) {
-        CommandLine cli = new CommandLine(new NetfenceCommand());
+        if (VersionProvider.isAsked(args)) {   // a constant: picocli's model alone would cost it several times over
+            System.out.println(VersionProvider.version());
+            return ExitCodes.OK;
+        }
+        CommandLine cli = CommandTree.forArguments(args);
         cli.setExecutionExceptionHandler(Main::handle);
         cli.setParameterExceptionHandler((e, arguments) -> {
             PrintWriter err = e.getCommandLine().getErr();

@@ -10,9 +10,6 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         description = "Decide in the kernel what network traffic a command or a cgroup may send and receive.",
         synopsisSubcommandLabel = "COMMAND",
-        subcommands = {RunCommand.class, AttachCommand.class, DetachCommand.class, ListCommand.class, AgentCommand.class,
-            StatusCommand.class, PoliciesCommand.class, ApplyCommand.class, DeleteCommand.class, WaitCommand.class,
-            EventsCommand.class, PolicyCommand.class, LearnCommand.class},
         footer = {"",
                 "RULE is PREFIX[:PORT[-PORT]][/PROTO]: 198.18.0.0/15, 198.18.0.2:443/tcp, [fd00::2]:53/udp,",
                 "10.0.0.0/8:1000-2000, or a keyword: any, localhost, link-local, multicast.",
@@ -20,7 +17,8 @@ import picocli.CommandLine.Spec;
                 "traffic no rule matches is allowed, so --deny any makes an allow-list.",
                 "",
                 "Exit codes: 0 ok, 1 internal error, 2 bad input or unfit host; run: the command's code."})
-public final class NetfenceCommand implements Runnable {
+/** The root command; its commands are in {@link AllCommands}, from which {@link CommandTree} adds them. */
+public class NetfenceCommand implements Runnable {
     @Spec
     CommandSpec spec;
 

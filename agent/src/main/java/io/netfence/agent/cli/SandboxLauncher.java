@@ -67,23 +67,15 @@ final class SandboxLauncher {
     private static Path privateCopy() throws IOException {
         Path file = Files.createTempFile("nf-sandbox-", "", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         file.toFile().deleteOnExit();
-        try (InputStream in = SandboxLauncher.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("nf-sandbox is missing from the jar: rebuild netfence");
-            }
-            Files.write(file, in.readAllBytes());
-        }
+        Files.write(file, binary());
         return file;
     }
 
     private static Path executable() {
-        try (InputStream in = SandboxLauncher.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("nf-sandbox is missing from the jar: rebuild netfence");
-            }
-            byte[] binary = in.readAllBytes();
+        try {
+            byte[] binary = binary();
             Path directory = KernelDatapath.DEFAULT_RUNTIME_DIRECTORY;
-            Path file = directory.resolve("nf-sandbox-" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(binary), 0, 8));
+            Path file = directory.resolve(fileName(binary));
             if (!Files.isExecutable(file)) {
                 Files.createDirectories(directory);
                 Path temporary = Files.createTempFile(directory, ".nf-sandbox", ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -93,6 +85,22 @@ final class SandboxLauncher {
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot install nf-sandbox: " + e.getMessage(), e);
+        }
+    }
+
+    static byte[] binary() throws IOException {
+        try (InputStream in = SandboxLauncher.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("nf-sandbox is missing from the jar: rebuild netfence");
+            }
+            return in.readAllBytes();
+        }
+    }
+
+    /** The name it is installed under, which carries its digest. */
+    static String fileName(byte[] binary) {
+        try {
+            return "nf-sandbox-" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(binary), 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

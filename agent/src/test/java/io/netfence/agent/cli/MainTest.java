@@ -55,4 +55,14 @@ class MainTest extends CapturedConsole {
         assertEquals(0, Main.execute("--version"));
         assertTrue(stdout().contains("BPF ABI v" + io.netfence.agent.datapath.abi.Abi.VERSION), stdout());
     }
+
+    /** Main answers --version before picocli is involved: exactly as picocli would. */
+    @Test
+    void versionIsWhatPicocliWouldPrint() {
+        java.io.ByteArrayOutputStream picocli = new java.io.ByteArrayOutputStream();
+        CommandTree.full().printVersionHelp(new java.io.PrintStream(picocli, true, java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(0, Main.execute("-V"));
+        assertEquals(0, Main.execute("--version"));
+        assertEquals(picocli.toString(java.nio.charset.StandardCharsets.UTF_8).repeat(2), stdout());
+    }
 }

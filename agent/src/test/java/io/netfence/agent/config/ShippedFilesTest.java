@@ -42,4 +42,31 @@ class ShippedFilesTest {
         assertTrue(unit.contains("ExecStart=/usr/bin/netfence agent "), "the unit starts the agent through the launcher: " + unit);
         assertTrue(unit.contains("MemoryMax=1G"), "the unit's ceiling stays far above the heap");
     }
+
+    /**
+     * The CLI starts alike from the checkout and from the package, with the start-up cache each one's build or
+     * install makes (docs/benchmarks.md, "Start-up"), which is made with the CLI's GC.
+     */
+    @Test
+    void launchersStartTheCliAlikeWithTheCacheTheirInstallMakes() throws Exception {
+        String checkout = Files.readString(ROOT.resolve("bin/netfence"));
+        String deb = Files.readString(ROOT.resolve("dist/deb/netfence"));
+        assertEquals(cliStart(checkout), cliStart(deb).replace(" ${NETFENCE_JAVA_OPTS:-}", ""));
+        assertTrue(cliStart(checkout).contains("exec java -XX:+UseSerialGC $jit -Xshare:auto ${archive:+\"-XX:SharedArchiveFile=$archive\"} "
+                + "-Xlog:cds=off -Xlog:cds+dynamic=off -Djna.boot.library.path=\"$cache\" -jar \"$jar\" \"$@\""), checkout);
+        assertTrue(checkout.contains("\ncache=\"$root/agent/target/startup-cache\"\n"), checkout);
+        assertTrue(Files.readString(ROOT.resolve("agent/pom.xml")).contains("<argument>${project.build.directory}/startup-cache</argument>"));
+        assertTrue(deb.contains("\ncache=/var/cache/netfence\n"), deb);
+        assertTrue(Files.readString(ROOT.resolve("dist/deb/postinst")).contains(
+                "/usr/lib/netfence/startup-cache /usr/share/netfence/netfence.jar /var/cache/netfence "));
+        assertTrue(Files.readString(ROOT.resolve("dist/build-deb.sh")).contains("\"$pkg/usr/lib/netfence/startup-cache\""));
+        assertTrue(Files.readString(ROOT.resolve("dist/startup-cache")).contains("java -XX:+UseSerialGC -Xshare:auto -XX:ArchiveClassesAtExit="));
+    }
+
+    /** From the cache's path to the end: how the launcher picks its JIT and starts the CLI. */
+    private static String cliStart(String launcher) {
+        int cache = launcher.lastIndexOf("\ncache=");
+        assertTrue(cache >= 0, launcher);
+        return launcher.substring(launcher.indexOf('\n', cache + 1) + 1);
+    }
 }
