@@ -21,7 +21,7 @@ VM_SYSTEMD=1 "$here/vm-run.sh" "$kernel" "$out" "${VM_SYSTEMD_TIMEOUT:-1800}" --
 status=$?
 set -e
 touch "$out/results"
-sed -n 's/^MEASURE /  /p' "$out/results"
+sed -n 's/^\(PASS\|FAIL\|MEASURE\) /  \1 /p' "$out/results"
 passed=$(grep -c '^PASS' "$out/results" || true)
 failed=$(grep -c '^FAIL' "$out/results" || true)
 echo "systemd guest: $passed passed, $failed failed in $(( $(date +%s) - start )) s ($(basename "$deb"), $(du -k "$deb" | cut -f1) KiB)"
