@@ -13,7 +13,7 @@ enum PinProgress {
     NO_PROGRAMS("no netfence programs are pinned under %s (is the agent running, and is this the bpffs it pins in?)"),
     /** Programs are pinned, but netfence is not attached to the cgroup. */
     NOT_ATTACHED("netfence is not attached to it (does a policy target it? 'netfence policies' lists where each is in force)"),
-    /** Being attached: some hooks are linked, not yet the last enforcing one. */
+    /** Being attached: some hooks are linked, not yet ingress. */
     ATTACHING("netfence is still attaching its hooks"),
     /** The packet hooks are linked; whether every hook is and a policy is written takes the pinned maps. */
     LINKED("netfence is attached but not every hook is linked or no policy is written");
