@@ -4,7 +4,11 @@
 # systemd-guest/checks.sh there (two boots). Prints the measurements and one summary line,
 #   systemd guest: N passed, N failed
 # NF_CYCLES (default 100) restarts of the service without the wait drop-in, NF_WAIT_CYCLES (default
-# NF_CYCLES) with it.
+# NF_CYCLES) with it; each of those starts a JVM (netfence wait), 13-16 s under emulation: 100 of
+# each took 36 min in all (VM_SYSTEMD_TIMEOUT=5400, the guest's bound, default 1800 s), 20 and 3
+# took 15 min, and CI runs those (.ci/run).
+# The guest's systemd takes itself for a container (the host image has /.dockerenv) and so mounts
+# no bpffs at boot, as on container hosts: netfence-bpffs.service has to.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 module=$(dirname "$here")
