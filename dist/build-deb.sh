@@ -27,6 +27,7 @@ install -D -m 644 "$jar" "$pkg/usr/share/netfence/netfence.jar"
 zip -q -d "$pkg/usr/share/netfence/netfence.jar" 'META-INF/native-image/*' 'META-INF/native/*aarch_64*' \
     $(unzip -Z1 "$jar" | grep -E '^com/sun/jna/[a-z0-9-]+/$' | grep -v -e linux-x86-64 -e internal -e ptr -e '/win32/$' | sed 's:$:*:')
 install -D -m 644 "$root/dist/netfence.service" "$pkg/lib/systemd/system/netfence.service"
+install -D -m 644 "$root/dist/netfence-bpffs.service" "$pkg/lib/systemd/system/netfence-bpffs.service"
 install -D -m 644 "$root/dist/netfence.yaml" "$pkg/etc/netfence/netfence.yaml"
 for f in "$root"/dist/policies.d/*.yaml; do install -D -m 644 "$f" "$pkg/etc/netfence/policies.d/$(basename "$f")"; done
 

@@ -2,8 +2,12 @@
 # Runs the enforcement-core kernel tests inside qemu guests booted from Debian's kernels and prints
 # one row per kernel. The same test classes and assertions as on the host. Two guests run at a time:
 # each is single-threaded TCG, so two keep both of this machine's cores busy.
-#   kernel-matrix.sh [SERIES...]      SERIES: 5.10 6.1 6.12 newest (default: all four)
-# Needs a build (mvn package -DskipTests) and vm-tests' test classes (mvn -pl vm-tests test-compile).
+#   kernel-matrix.sh [SERIES...]      SERIES: 5.10 6.1 6.12 newest systemd (default: the four kernels,
+#                                     and systemd where a package is built)
+# 'systemd' is the package under a real systemd on 6.1 (systemd-guest.sh; NF_CYCLES, NF_WAIT_CYCLES
+# set its restart counts), run as one more guest beside the others.
+# Needs a build (mvn package -DskipTests) and vm-tests' test classes (mvn -pl vm-tests test-compile);
+# 'systemd' needs the package (dist/build-deb.sh).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 module=$(dirname "$here")
@@ -51,11 +55,37 @@ run_kernel() {
   fi
 }
 
-kernels=()
-while read -r series dir; do kernels+=("$series $dir"); done < <("$here/fetch-kernels.sh" "$@")
+# the systemd guest: its summary line as the row, its checks' failures as the failure report
+run_systemd() {
+  local out="$module/target/vm/systemd" log="$module/target/vm/systemd.log" status=0
+  mkdir -p "$module/target/vm"
+  "$here/systemd-guest.sh" > "$log" 2>&1 || status=$?
+  mkdir -p "$out"
+  grep -h '^systemd guest:' "$log" > "$out/row" || echo "systemd guest: no summary" > "$out/row"
+  if [ "$status" -ne 0 ]; then
+    sed -i "s|\$|  FAILED (exit $status; see $log)|" "$out/row"
+    echo 1 > "$out/failed"
+  else
+    echo 0 > "$out/failed"
+  fi
+}
+
+requested=("$@")
+if [ $# -eq 0 ]; then
+  requested=(5.10 6.1 6.12 newest)
+  ls "$root"/agent/target/netfence_*_amd64.deb >/dev/null 2>&1 && requested+=(systemd)
+fi
+queue=() kernel_series=()
+for s in "${requested[@]}"; do [ "$s" = systemd ] || kernel_series+=("$s"); done
+# the systemd guest first: it runs longest, so the kernels fill the other slot meanwhile
+case " ${requested[*]} " in *" systemd "*) queue+=(systemd) ;; esac
+if [ ${#kernel_series[@]} -gt 0 ]; then
+  while read -r series dir; do queue+=("$series $dir"); done < <("$here/fetch-kernels.sh" "${kernel_series[@]}")
+fi
+kernels=("${queue[@]}")
 running=0
 for k in "${kernels[@]}"; do
-  run_kernel $k &
+  if [ "$k" = systemd ]; then run_systemd & else run_kernel $k & fi
   running=$((running + 1))
   if [ "$running" -ge "$parallel" ]; then
     wait -n || true
@@ -69,9 +99,16 @@ echo "kernel matrix (${classes// /, }; EscapeKernelTest on ${escape_series:-none
 for k in "${kernels[@]}"; do
   out="$module/target/vm/${k%% *}"
   cat "$out/row"
+  if [ "${k%% *}" = systemd ]; then   # its checks and figures, for the closing note
+    grep -E '^  (PASS|FAIL|MEASURE) ' "$module/target/vm/systemd.log" || true
+  fi
   if [ "$(cat "$out/failed" 2>/dev/null || echo 1)" != 0 ]; then
     failed=1
-    sed -n '/^Failures/,/^Test run finished/p' "$out/console.log" >&2 || tail -30 "$out/console.log" >&2 || true
+    if [ "${k%% *}" = systemd ]; then
+      grep -E '^FAIL|^systemd-guest:' "$module/target/vm/systemd.log" >&2 || true
+    else
+      sed -n '/^Failures/,/^Test run finished/p' "$out/console.log" >&2 || tail -30 "$out/console.log" >&2 || true
+    fi
   fi
 done
 exit $failed

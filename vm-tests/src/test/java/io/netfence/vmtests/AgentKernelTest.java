@@ -252,7 +252,7 @@ class AgentKernelTest {
 
         Result timedOut = cgroups.run(untargeted, Netfence.command("wait", "--timeout", "0.5"));
         assertEquals(1, timedOut.exitCode(), timedOut.toString());
-        assertTrue(timedOut.stderr().contains("is not enforced after 0.5 s"), timedOut.stderr());
+        assertTrue(timedOut.stderr().contains("is not enforced after 0.5 s: netfence is not attached to it"), timedOut.stderr());
     }
 
     @Test

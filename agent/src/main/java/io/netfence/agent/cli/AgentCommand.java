@@ -26,7 +26,7 @@ public final class AgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CgroupFs cgroups = Preflight.check();
+        CgroupFs cgroups = Preflight.checkAgent();
         AgentConfig settings;
         try {
             settings = AgentConfig.load(config);

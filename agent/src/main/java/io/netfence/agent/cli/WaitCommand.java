@@ -39,8 +39,9 @@ public final class WaitCommand implements Callable<Integer> {
                 return ExitCodes.OK;
             }
             if (System.nanoTime() > deadline) {
-                System.err.println("netfence: cgroup " + cgroup.path() + " is not enforced after " + timeoutSeconds
-                        + " s (is the agent running, and does a policy target it?)");
+                String why = datapath.notEnforcedBecause(cgroup.id()).orElse("it was enforced just now");
+                System.err.println("netfence: cgroup " + cgroup.path() + " (id " + cgroup.id() + ") is not enforced after "
+                        + timeoutSeconds + " s: " + why);
                 return ExitCodes.INTERNAL;
             }
             Thread.sleep(POLL_MILLIS);

@@ -77,9 +77,14 @@ final class CgroupAttachments {
         return referenced;
     }
 
-    /** Whether every hook is attached and a policy is written: nothing runs unconfined there. */
+    /** Whether every loaded hook is attached and a policy is written: nothing runs unconfined there. */
     boolean enforced(PinnedState state, long cgroupId) throws IOException {
-        return Files.exists(pins.link(cgroupId, Hook.SKB_INGRESS)) && !slots(state, cgroupId).isEmpty();
+        for (Hook hook : Hook.ENFORCING) {
+            if (state.programs.containsKey(hook) && !Files.exists(pins.link(cgroupId, hook))) {
+                return false;
+            }
+        }
+        return !slots(state, cgroupId).isEmpty();
     }
 
     /**

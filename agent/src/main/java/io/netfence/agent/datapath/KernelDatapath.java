@@ -207,9 +207,22 @@ public final class KernelDatapath implements Datapath {
         return pins.read(state -> attachments.attached(cgroupId) ? attachments.slots(state, cgroupId) : List.<PolicySlot>of(), List.of());
     }
 
-    /** Whether every hook is attached to the cgroup and a policy is written: nothing runs unconfined there. */
+    /**
+     * Whether every hook is attached to the cgroup and a policy is written: nothing runs unconfined
+     * there. Takes the host lock only once the pins say the links are there, so a caller polling a
+     * cgroup the agent is about to attach does not hold up the agent.
+     */
     public boolean enforced(long cgroupId) throws IOException {
-        return pins.read(state -> attachments.enforced(state, cgroupId), false);
+        return PinProgress.of(pins.layout(), cgroupId) == PinProgress.LINKED
+                && pins.read(state -> attachments.enforced(state, cgroupId), false);
+    }
+
+    /** Why the cgroup is not enforced, as the end of a sentence; empty when it is. */
+    public Optional<String> notEnforcedBecause(long cgroupId) throws IOException {
+        if (BpfFs.findMountPoint().isEmpty()) {
+            return Optional.of("no bpffs is mounted in this process's mount namespace");
+        }
+        return enforced(cgroupId) ? Optional.empty() : Optional.of(PinProgress.of(pins.layout(), cgroupId).reason(pins.layout()));
     }
 
     /**

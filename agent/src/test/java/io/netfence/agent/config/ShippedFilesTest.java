@@ -69,4 +69,20 @@ class ShippedFilesTest {
         assertTrue(cache >= 0, launcher);
         return launcher.substring(launcher.indexOf('\n', cache + 1) + 1);
     }
+
+    /**
+     * The pins must live in the host's bpffs: a bpffs mounted from inside the agent's unit (even by
+     * an ExecStartPre=+ line) sits in the unit's own mount namespace and vanishes with it.
+     */
+    @Test
+    void theUnitMountsBpffsOnTheHostThroughAnUnsandboxedUnit() throws Exception {
+        String unit = Files.readString(ROOT.resolve("dist/netfence.service"));
+        assertTrue(unit.contains("\nRequires=netfence-bpffs.service\n") && unit.matches("(?s).*\nAfter=[^\n]*netfence-bpffs.service.*"), unit);
+        assertTrue(unit.lines().noneMatch(l -> l.startsWith("Exec") && l.contains("mount")), "no mount from inside the sandbox: " + unit);
+        String bpffs = Files.readString(ROOT.resolve("dist/netfence-bpffs.service"));
+        assertTrue(bpffs.contains("mount -t bpf"), bpffs);
+        for (String sandboxing : new String[] {"Private", "Protect", "ReadWritePaths", "ReadOnlyPaths", "Namespace", "TemporaryFileSystem"}) {
+            assertTrue(bpffs.lines().noneMatch(l -> l.startsWith(sandboxing)), sandboxing + "* would give the mount a namespace of its own");
+        }
+    }
 }
