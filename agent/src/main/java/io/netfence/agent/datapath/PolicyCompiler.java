@@ -1,14 +1,15 @@
 package io.netfence.agent.datapath;
 
-import io.netfence.agent.datapath.CompiledRuleset.Entry;
 import io.netfence.agent.datapath.CompiledRuleset.PortList;
 import io.netfence.agent.datapath.CompiledRuleset.PortRule;
 import io.netfence.agent.datapath.abi.Abi;
 import io.netfence.agent.policy.IpPrefix;
 import io.netfence.agent.policy.NamePattern;
 import io.netfence.agent.policy.NameRule;
+import io.netfence.agent.policy.PortRange;
 import io.netfence.agent.policy.Protocol;
 import io.netfence.agent.policy.Rule;
+import io.netfence.agent.policy.RuleList;
 import io.netfence.agent.policy.Verdict;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,12 +32,6 @@ public final class PolicyCompiler {
 
     private PolicyCompiler() {}
 
-    /** Rules sharing one prefix. */
-    private static final class Group {
-        Verdict unconditional;
-        final List<Rule> conditional = new ArrayList<>(0);
-    }
-
     private static final Comparator<Rule> DECISION_ORDER = Comparator
             .comparingInt(Rule::specificity).reversed()
             .thenComparing(r -> r.verdict() == Verdict.DENY ? 0 : 1);
@@ -48,66 +43,72 @@ public final class PolicyCompiler {
 
     /**
      * Compiles prefix rules and name rules; the port lists of both share the ruleset's lists.
+     * Rules in a {@link RuleList} are compiled from its columns, others are put in one first.
      *
      * @throws PolicyTooLargeException when more port rules apply to one prefix or name than a list holds
      */
     public static CompiledRuleset compile(List<Rule> rules, List<NameRule> names) {
-        Map<IpPrefix, Group> groups = new LinkedHashMap<>(Math.max(16, rules.size() * 4 / 3 + 1));
-        for (Rule rule : rules) {
-            Group group = groups.get(rule.prefix());
-            if (group == null) {
-                group = new Group();
-                groups.put(rule.prefix(), group);
-            }
-            if (rule.isUnconditional()) {
-                group.unconditional = group.unconditional == null ? rule.verdict() : Verdict.atTie(group.unconditional, rule.verdict());
-            } else {
-                group.conditional.add(rule);
-            }
-        }
-        for (Group group : groups.values()) {
-            if (group.conditional.size() > 1) {
-                group.conditional.sort(DECISION_ORDER);
-            }
-        }
-
-        List<Entry> entries = new ArrayList<>(groups.size());
+        RuleList list = RuleList.of(rules);
+        PrefixGroups groups = PrefixGroups.of(list);
+        int n = groups.count();
+        long[] high = new long[n];
+        long[] low = new long[n];
+        int[] shape = new int[n];
+        int[] portList = new int[n];
         List<PortList> lists = new ArrayList<>();
         Map<PortList, Integer> listIndex = new HashMap<>();
-        for (Map.Entry<IpPrefix, Group> e : groups.entrySet()) {
-            IpPrefix prefix = e.getKey();
-            Group group = e.getValue();
-            if (group.conditional.isEmpty()) {
-                entries.add(new Entry(prefix, group.unconditional, 0));
+        int[][] lengths = {groups.lengths(false), groups.lengths(true)};
+        for (int g = 0; g < n; g++) {
+            boolean ipv4 = groups.isIpv4(g);
+            high[g] = groups.high(g);
+            low[g] = groups.low(g);
+            Verdict fallback = groups.unconditional(g);
+            if (groups.hasConditional(g)) {
+                List<PortRule> chain = new ArrayList<>();
+                fallback = chain(groups, g, lengths[ipv4 ? 1 : 0], list, chain);
+                if (chain.size() > Abi.PORTLIST_MAX) {
+                    throw new PolicyTooLargeException(IpPrefix.ofBits(ipv4, high[g], low[g], groups.length(g)) + " is covered by "
+                            + chain.size() + " port/protocol rules; at most " + Abi.PORTLIST_MAX + " may apply to one prefix");
+                }
+                PortList ports = new PortList(List.copyOf(chain));
+                portList[g] = listIndex.computeIfAbsent(ports, l -> {
+                    lists.add(l);
+                    return lists.size();
+                });
+            }
+            shape[g] = PrefixEntries.shape(ipv4, groups.length(g), fallback);
+        }
+        return new CompiledRuleset(new PrefixEntries(high, low, shape, portList, n), lists,
+                compileNames(names, lists, listIndex));
+    }
+
+    /**
+     * Collects into {@code chain} the port rules of the group and of every shorter prefix covering
+     * it, each group's in decision order, down to the first with an unconditional rule; returns
+     * that rule's verdict, or ALLOW where none covers it.
+     *
+     * @param lengths the lengths of the group's family that occur, longest first
+     */
+    private static Verdict chain(PrefixGroups groups, int group, int[] lengths, RuleList rules, List<PortRule> chain) {
+        int own = groups.length(group);
+        for (int length : lengths) {
+            if (length > own) {
                 continue;
             }
-            List<PortRule> chain = new ArrayList<>();
-            Verdict fallback = Verdict.ALLOW;
-            for (int length = prefix.length(); length >= 0; length--) {
-                Group covering = length == prefix.length() ? group : groups.get(prefix.truncate(length));
-                if (covering == null) {
-                    continue;
-                }
-                for (Rule rule : covering.conditional) {
-                    chain.add(portRule(rule));
-                }
-                if (covering.unconditional != null) {
-                    fallback = covering.unconditional;
-                    break;
-                }
+            int covering = length == own ? group : groups.covering(group, length);
+            if (covering < 0) {
+                continue;
             }
-            if (chain.size() > Abi.PORTLIST_MAX) {
-                throw new PolicyTooLargeException(prefix + " is covered by " + chain.size()
-                        + " port/protocol rules; at most " + Abi.PORTLIST_MAX + " may apply to one prefix");
+            for (int rule : groups.conditional(covering)) {
+                chain.add(portRule(rules.verdict(rule), rules.protocol(rule), rules.hasPorts(rule),
+                        rules.portFrom(rule), rules.portTo(rule)));
             }
-            PortList list = new PortList(List.copyOf(chain));
-            int index = listIndex.computeIfAbsent(list, l -> {
-                lists.add(l);
-                return lists.size();
-            });
-            entries.add(new Entry(prefix, fallback, index));
+            Verdict unconditional = groups.unconditional(covering);
+            if (unconditional != null) {
+                return unconditional;
+            }
         }
-        return new CompiledRuleset(entries, lists, compileNames(names, lists, listIndex));
+        return Verdict.ALLOW;
     }
 
     /**
@@ -163,19 +164,23 @@ public final class PolicyCompiler {
     private static final IpPrefix ANY_HOST = IpPrefix.parse("0.0.0.0/32");
 
     private static PortRule portRule(Rule rule) {
+        PortRange ports = rule.ports();
+        return portRule(rule.verdict(), rule.protocol(), ports != null, ports == null ? 0 : ports.from(),
+                ports == null ? 0 : ports.to());
+    }
+
+    private static PortRule portRule(Verdict verdict, Protocol protocol, boolean hasPorts, int portFrom, int portTo) {
         int bits;
-        if (rule.protocol() == null) {
-            bits = rule.ports() != null ? Abi.PROTO_TCP | Abi.PROTO_UDP : Abi.PROTO_ANY;
+        if (protocol == null) {
+            bits = hasPorts ? Abi.PROTO_TCP | Abi.PROTO_UDP : Abi.PROTO_ANY;
         } else {
-            bits = switch (rule.protocol()) {
+            bits = switch (protocol) {
                 case TCP -> Abi.PROTO_TCP;
                 case UDP -> Abi.PROTO_UDP;
                 case ICMP -> Abi.PROTO_ICMP;
             };
         }
-        int from = rule.ports() == null ? 0 : rule.ports().from();
-        int to = rule.ports() == null ? 65535 : rule.ports().to();
-        return new PortRule(from, to, bits, rule.verdict());
+        return hasPorts ? new PortRule(portFrom, portTo, bits, verdict) : new PortRule(0, 65535, bits, verdict);
     }
 
     /** The protocol bit of a packet, as the BPF programs compute it. */

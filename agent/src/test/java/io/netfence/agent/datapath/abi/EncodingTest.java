@@ -3,9 +3,16 @@ package io.netfence.agent.datapath.abi;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.netfence.agent.datapath.CompiledRuleset;
+import io.netfence.agent.datapath.PolicyCompiler;
+import io.netfence.agent.datapath.PrefixEntries;
 import io.netfence.agent.policy.IpPrefix;
+import io.netfence.agent.policy.Rule;
+import io.netfence.agent.policy.RuleSyntax;
+import io.netfence.agent.policy.Verdict;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +39,37 @@ class EncodingTest {
         assertEquals(64 + 8, b.getInt(RuleKey.OFFSET_PREFIXLEN));
         assertEquals(Abi.FAMILY_IPV6, b.getInt(RuleKey.OFFSET_FAMILY));
         assertEquals((byte) 0xfd, key[RuleKey.OFFSET_ADDR]);
+        assertArrayEquals(new byte[] {(byte) 0xfd, 0, 0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, (byte) 0xab, (byte) 0xcd},
+                java.util.Arrays.copyOfRange(RuleKey.encode(1, IpPrefix.parse("fd00:1:2:3:4:5:6:abcd")), RuleKey.OFFSET_ADDR, RuleKey.SIZE));
+    }
+
+    /** Entries encoded from the columns as the header says, each checked against its prefix's address bytes. */
+    @Test
+    void compiledEntriesEncodeAsTheirPrefixesSay() {
+        List<Rule> rules = new ArrayList<>();
+        for (String text : List.of("198.18.0.2", "198.19.0.0/16", "fd00::/8", "fd00:ffff::e:4240", "::/0", "0.0.0.0/0",
+                "[fd00:1:2:3:4:5:6:7]:443/tcp", "10.1.2.3/31:53/udp")) {
+            rules.addAll(RuleSyntax.parse(Verdict.DENY, text));
+        }
+        rules.addAll(RuleSyntax.parse(Verdict.ALLOW, "own-loopback"));
+        CompiledRuleset ruleset = PolicyCompiler.compile(rules);
+        PrefixEntries entries = ruleset.entries();
+        ByteBuffer keys = ByteBuffer.allocate(entries.size() * RuleKey.SIZE);
+        ByteBuffer values = ByteBuffer.allocate(entries.size() * RuleValue.SIZE);
+        entries.encode(42, 0, entries.size(), keys, values);
+
+        ByteBuffer expectedKeys = ByteBuffer.allocate(entries.size() * RuleKey.SIZE).order(ByteOrder.nativeOrder());
+        ByteBuffer expectedValues = ByteBuffer.allocate(entries.size() * RuleValue.SIZE).order(ByteOrder.nativeOrder());
+        for (CompiledRuleset.Entry entry : entries) {
+            byte[] address = entry.prefix().address();
+            expectedKeys.putInt(64 + entry.prefix().length()).putInt(42).putInt(address.length == 4 ? 4 : 6)
+                    .put(address).put(new byte[16 - address.length]);
+            expectedValues.put((byte) Verdicts.abi(entry.fallback())).put(new byte[3]).putInt(entry.portList());
+        }
+        assertArrayEquals(expectedKeys.array(), keys.array());
+        assertArrayEquals(expectedValues.array(), values.array());
+        assertEquals(List.of(Abi.RULE_ALLOW_OWN, Abi.RULE_ALLOW_OWN),
+                entries.stream().filter(e -> e.fallback() == Verdict.ALLOW_OWN).map(e -> Verdicts.abi(e.fallback())).toList());
     }
 
     @Test
