@@ -6,6 +6,7 @@ import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,6 +47,27 @@ final class PrefixFile {
                 out.write(address);
             }
             out.flush();
+        });
+    }
+
+    /** The same file, written from the columns of compiled entries without an object each. */
+    static void write(Path file, PrefixEntries entries) throws IOException {
+        AtomicFile.write(file, out -> {
+            ByteBuffer chunk = ByteBuffer.allocate(1 << 16); // big-endian, as DataOutputStream writes
+            chunk.putInt(entries.size());
+            for (int i = 0; i < entries.size(); i++) {
+                if (chunk.remaining() < 18) {
+                    out.write(chunk.array(), 0, chunk.position());
+                    chunk.clear();
+                }
+                chunk.put((byte) entries.length(i));
+                if (entries.isIpv4(i)) {
+                    chunk.put((byte) 4).putInt((int) entries.low(i));
+                } else {
+                    chunk.put((byte) 16).putLong(entries.high(i)).putLong(entries.low(i));
+                }
+            }
+            out.write(chunk.array(), 0, chunk.position());
         });
     }
 

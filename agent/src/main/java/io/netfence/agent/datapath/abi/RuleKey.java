@@ -11,6 +11,7 @@ public final class RuleKey {
     public static final int OFFSET_RULESET = 4;
     public static final int OFFSET_FAMILY = 8;
     public static final int OFFSET_ADDR = 12;
+    private static final boolean NATIVE_IS_BIG_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN;
 
     private RuleKey() {}
 
@@ -27,13 +28,20 @@ public final class RuleKey {
         b.putInt(Abi.RULE_KEY_FIXED_BITS + length);
         b.putInt(ruleset);
         b.putInt(ipv4 ? Abi.FAMILY_IPV4 : Abi.FAMILY_IPV6);
-        b.order(ByteOrder.BIG_ENDIAN); // the address in network order
-        if (ipv4) {
-            b.putInt((int) low).putInt(0).putLong(0);
+        if (ipv4) { // the address in network order
+            b.putInt(networkOrder((int) low)).putInt(0).putLong(0);
         } else {
-            b.putLong(high).putLong(low);
+            b.putLong(networkOrder(high)).putLong(networkOrder(low));
         }
-        b.order(ByteOrder.nativeOrder());
+    }
+
+    /** The value that, put in native order, lays out {@code value}'s bytes big-endian. */
+    private static long networkOrder(long value) {
+        return NATIVE_IS_BIG_ENDIAN ? value : Long.reverseBytes(value);
+    }
+
+    private static int networkOrder(int value) {
+        return NATIVE_IS_BIG_ENDIAN ? value : Integer.reverseBytes(value);
     }
 
     public static byte[] encode(int ruleset, IpPrefix prefix) {
