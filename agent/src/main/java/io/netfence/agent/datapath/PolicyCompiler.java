@@ -26,7 +26,8 @@ import java.util.Map;
  * <p>An LPM lookup finds only the longest matching prefix, so each entry carries everything a
  * packet matching it could need: its own port/protocol rules, then those of every shorter prefix
  * covering it, down to the first unconditional rule, which becomes the entry's fallback. Pure: no
- * kernel, cost linear in the rules plus a walk up the covering prefixes of conditional entries.
+ * kernel, no object per rule or prefix; cost linear in the rules, plus a sort of the prefixes a
+ * port rule's prefix can be covered by where there are port rules.
  */
 public final class PolicyCompiler {
 
@@ -57,15 +58,15 @@ public final class PolicyCompiler {
         int[] portList = new int[n];
         List<PortList> lists = new ArrayList<>();
         Map<PortList, Integer> listIndex = new HashMap<>();
-        int[][] lengths = {groups.lengths(false), groups.lengths(true)};
+        List<PortRule> chain = new ArrayList<>();
         for (int g = 0; g < n; g++) {
             boolean ipv4 = groups.isIpv4(g);
             high[g] = groups.high(g);
             low[g] = groups.low(g);
             Verdict fallback = groups.unconditional(g);
             if (groups.hasConditional(g)) {
-                List<PortRule> chain = new ArrayList<>();
-                fallback = chain(groups, g, lengths[ipv4 ? 1 : 0], list, chain);
+                chain.clear();
+                fallback = chain(groups, g, list, chain);
                 if (chain.size() > Abi.PORTLIST_MAX) {
                     throw new PolicyTooLargeException(IpPrefix.ofBits(ipv4, high[g], low[g], groups.length(g)) + " is covered by "
                             + chain.size() + " port/protocol rules; at most " + Abi.PORTLIST_MAX + " may apply to one prefix");
@@ -84,21 +85,11 @@ public final class PolicyCompiler {
 
     /**
      * Collects into {@code chain} the port rules of the group and of every shorter prefix covering
-     * it, each group's in decision order, down to the first with an unconditional rule; returns
-     * that rule's verdict, or ALLOW where none covers it.
-     *
-     * @param lengths the lengths of the group's family that occur, longest first
+     * it, each group's in decision order, up to the first with an unconditional rule; returns that
+     * rule's verdict, or ALLOW where none covers it.
      */
-    private static Verdict chain(PrefixGroups groups, int group, int[] lengths, RuleList rules, List<PortRule> chain) {
-        int own = groups.length(group);
-        for (int length : lengths) {
-            if (length > own) {
-                continue;
-            }
-            int covering = length == own ? group : groups.covering(group, length);
-            if (covering < 0) {
-                continue;
-            }
+    private static Verdict chain(PrefixGroups groups, int group, RuleList rules, List<PortRule> chain) {
+        for (int covering = group; covering >= 0; covering = groups.parent(covering)) {
             for (int rule : groups.conditional(covering)) {
                 chain.add(portRule(rules.verdict(rule), rules.protocol(rule), rules.hasPorts(rule),
                         rules.portFrom(rule), rules.portTo(rule)));

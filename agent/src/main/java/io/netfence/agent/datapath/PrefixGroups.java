@@ -1,6 +1,5 @@
 package io.netfence.agent.datapath;
 
-import io.netfence.agent.policy.AddressBits;
 import io.netfence.agent.policy.RuleList;
 import io.netfence.agent.policy.Verdict;
 import java.util.Arrays;
@@ -8,13 +7,13 @@ import java.util.Arrays;
 /**
  * The rules of a {@link RuleList} grouped by prefix, in the order each prefix first appears:
  * per group the verdict of its unconditional rules and its port/protocol rules in decision order,
- * and a lookup of a group by prefix. One open-addressing table per family and length holds the
- * groups, so that looking up the prefixes covering one probes only lengths that occur, in tables
- * as small as the rules of that length. No object per rule or group.
+ * and the group covering each. Rules find their group in one open-addressing table of
+ * fingerprinted slots, filled partition by partition. No object per rule or group.
  */
 final class PrefixGroups {
-    private static final int FAMILY_LENGTHS = 33 + 129; // IPv4 /0-/32, then IPv6 /0-/128
     private static final byte NONE = -1;
+    /** 2^12 slots (32 KiB) a partition of the table. */
+    private static final int PARTITION_BITS = 12;
     private static final Verdict[] VERDICTS = Verdict.values();
 
     private final RuleList rules;
@@ -23,14 +22,10 @@ final class PrefixGroups {
     private final int[] firstRule;
     /** Per group: the verdict (ordinal) of its unconditional rules at their tie, or NONE. */
     private final byte[] unconditional;
-    /** Per (family, length): slots of fingerprint << 32 | group + 1; null where no rule has that length. */
-    private final long[][] tables = new long[FAMILY_LENGTHS][];
-    /**
-     * Per (family, length): a filter of 16 bits a group (a Bloom filter with one hash), so that
-     * most lookups of a covering prefix that is not there end in it, not in the table, eight
-     * times its size; made on the first such lookup.
-     */
-    private long[][] filters;
+    /** Fingerprint << 32 | first rule of a prefix + 1, at most half full; 0 is a free slot. */
+    private final long[] slots;
+    /** Per group: its parent in the prefix trie ({@link PrefixParents}); made for the first walk up. */
+    private int[] parents;
     /** Per group: where its conditional rules start in {@link #conditional}; null when no rule is conditional. */
     private int[] conditionalFrom;
     private int[] conditionalCount;
@@ -41,11 +36,11 @@ final class PrefixGroups {
         this.rules = rules;
         this.firstRule = new int[rules.size()];
         this.unconditional = new byte[rules.size()];
+        this.slots = new long[Math.max(2, Integer.highestOneBit(Math.max(1, rules.size()) * 2 - 1) << 1)];
     }
 
     static PrefixGroups of(RuleList rules) {
         PrefixGroups groups = new PrefixGroups(rules);
-        groups.allocateTables();
         int[] groupOf = groups.group();
         groups.orderConditional(groupOf);
         return groups;
@@ -87,113 +82,75 @@ final class PrefixGroups {
                 : new int[0];
     }
 
-    /** The lengths that occur in the family, longest first. */
-    int[] lengths(boolean ipv4) {
-        int max = ipv4 ? 32 : 128;
-        int[] found = new int[max + 1];
-        int n = 0;
-        for (int length = max; length >= 0; length--) {
-            if (tables[table(ipv4, length)] != null) {
-                found[n++] = length;
-            }
+    /** The nearest shorter group covering this one, or -1; only for groups with port rules and their ancestors. */
+    int parent(int group) {
+        if (parents == null) {
+            parents = PrefixParents.of(this);
         }
-        return Arrays.copyOf(found, n);
+        return parents[group];
     }
 
     /**
-     * The group of the prefix of {@code length} bits that covers {@code group}'s, or -1: as
-     * {@link #find}, for the many lookups of walking up from a prefix, most of which find nothing.
+     * The first rule of each rule's prefix (itself where the prefix is new). The rules are
+     * inserted partition by partition of the table, in rule order within each, so that the
+     * slots a partition probes (32 KiB) stay in cache instead of missing once per rule; rules of
+     * one prefix share a partition, so the first still comes first.
      */
-    int covering(int group, int length) {
-        boolean ipv4 = isIpv4(group);
-        long high = AddressBits.maskHigh(ipv4, high(group), length);
-        long low = AddressBits.maskLow(ipv4, low(group), length);
-        int t = table(ipv4, length);
-        if (tables[t] == null) {
-            return -1;
-        }
-        if (filters == null) {
-            filters = filters();
-        }
-        long[] filter = filters[t];
-        int bit = (int) (hash(high, low) >>> 16) & (filter.length * 64 - 1);
-        if ((filter[bit >>> 6] & 1L << bit) == 0) {
-            return -1;
-        }
-        return find(ipv4, length, high, low);
-    }
-
-    /** A filter per table: 16 bits per group, one set per group where its hash says. */
-    private long[][] filters() {
-        int[] counts = new int[FAMILY_LENGTHS];
-        for (int g = 0; g < count; g++) {
-            counts[table(isIpv4(g), length(g))]++;
-        }
-        long[][] filters = new long[FAMILY_LENGTHS][];
-        for (int t = 0; t < FAMILY_LENGTHS; t++) {
-            if (counts[t] > 0) {
-                filters[t] = new long[Math.max(1, Integer.highestOneBit(counts[t] * 16 - 1) >>> 5)];
-            }
-        }
-        for (int g = 0; g < count; g++) {
-            long[] filter = filters[table(isIpv4(g), length(g))];
-            int bit = (int) (hash(high(g), low(g)) >>> 16) & (filter.length * 64 - 1);
-            filter[bit >>> 6] |= 1L << bit;
-        }
-        return filters;
-    }
-
-    /** The group of the prefix (host bits cleared), or -1. */
-    int find(boolean ipv4, int length, long high, long low) {
-        long[] slots = tables[table(ipv4, length)];
-        if (slots == null) {
-            return -1;
-        }
-        long hash = hash(high, low);
+    private int[] firstRules() {
+        int n = rules.size();
         int mask = slots.length - 1;
-        for (int i = (int) hash & mask; ; i = (i + 1) & mask) {
-            long slot = slots[i];
-            if (slot == 0) {
-                return -1;
-            }
+        int shift = PARTITION_BITS;
+        int[] starts = new int[(mask >>> shift) + 2];
+        for (int r = 0; r < n; r++) {
+            starts[(((int) hash(r) & mask) >>> shift) + 1]++;
+        }
+        for (int p = 1; p < starts.length; p++) {
+            starts[p] += starts[p - 1];
+        }
+        int[] order = new int[n];
+        long[] hashes = new long[n];
+        for (int r = 0; r < n; r++) {
+            long hash = hash(r);
+            int at = starts[((int) hash & mask) >>> shift]++;
+            order[at] = r;
+            hashes[at] = hash;
+        }
+        int[] first = new int[n];
+        for (int at = 0; at < n; at++) {
+            first[order[at]] = insert(order[at], hashes[at], mask);
+        }
+        return first;
+    }
+
+    /** The first rule of the prefix of {@code rule} in the table, or {@code rule}, now there. */
+    private int insert(int rule, long hash, int mask) {
+        int i = (int) hash & mask;
+        for (long slot = slots[i]; slot != 0; slot = slots[i = (i + 1) & mask]) {
             if ((int) (slot >>> 32) == (int) (hash >>> 32)) {
-                int group = (int) slot - 1;
-                int rule = firstRule[group];
-                if (rules.high(rule) == high && rules.low(rule) == low) {
-                    return group;
+                int first = (int) slot - 1;
+                if (rules.high(first) == rules.high(rule) && rules.low(first) == rules.low(rule)
+                        && rules.length(first) == rules.length(rule) && rules.isIpv4(first) == rules.isIpv4(rule)) {
+                    return first;
                 }
             }
         }
+        slots[i] = (hash >>> 32) << 32 | (rule + 1L);
+        return rule;
     }
 
-    private static int table(boolean ipv4, int length) {
-        return ipv4 ? length : 33 + length;
-    }
-
-    /** A table per family and length that occurs, at most half full with every rule a group. */
-    private void allocateTables() {
-        int[] counts = new int[FAMILY_LENGTHS];
-        for (int r = 0; r < rules.size(); r++) {
-            counts[table(rules.isIpv4(r), rules.length(r))]++;
-        }
-        for (int t = 0; t < FAMILY_LENGTHS; t++) {
-            if (counts[t] > 0) {
-                tables[t] = new long[Integer.highestOneBit(counts[t] * 2 - 1) << 1];
-            }
-        }
-    }
-
-    /** Puts each rule in its prefix's group, made where the prefix is new; returns the group of each rule. */
+    /** Puts each rule in its prefix's group, numbered in the order prefixes first appear; returns the group of each rule. */
     private int[] group() {
-        int[] groupOf = new int[rules.size()];
+        int[] groupOf = firstRules();
         int conditionalRules = 0;
         for (int r = 0; r < rules.size(); r++) {
-            boolean ipv4 = rules.isIpv4(r);
-            long high = rules.high(r);
-            long low = rules.low(r);
-            int group = find(ipv4, rules.length(r), high, low);
-            if (group < 0) {
-                group = add(r, hash(high, low));
+            int first = groupOf[r];
+            int group;
+            if (first == r) {
+                group = count++;
+                firstRule[group] = r;
+                unconditional[group] = NONE;
+            } else {
+                group = groupOf[first]; // an earlier rule's, already its group
             }
             groupOf[r] = group;
             if (!rules.isUnconditional(r)) {
@@ -206,20 +163,6 @@ final class PrefixGroups {
         }
         conditional = new int[conditionalRules];
         return groupOf;
-    }
-
-    private int add(int rule, long hash) {
-        int group = count++;
-        firstRule[group] = rule;
-        unconditional[group] = NONE;
-        long[] slots = tables[table(rules.isIpv4(rule), rules.length(rule))];
-        int mask = slots.length - 1;
-        int i = (int) hash & mask;
-        while (slots[i] != 0) {
-            i = (i + 1) & mask;
-        }
-        slots[i] = (hash >>> 32) << 32 | (group + 1L);
-        return group;
     }
 
     /**
@@ -250,9 +193,13 @@ final class PrefixGroups {
         }
     }
 
-    /** fmix64 of MurmurHash3 over both halves: neighbouring addresses land far apart. */
-    private static long hash(long high, long low) {
-        long h = low + high * 0x9E3779B97F4A7C15L;
+    /**
+     * fmix64 of MurmurHash3 over the rule's address halves, length and family: neighbouring
+     * prefixes land far apart.
+     */
+    private long hash(int rule) {
+        int shape = rules.length(rule) | (rules.isIpv4(rule) ? 1 << 8 : 0);
+        long h = rules.low(rule) + rules.high(rule) * 0x9E3779B97F4A7C15L + shape * 0xC2B2AE3D27D4EB4FL;
         h ^= h >>> 33;
         h *= 0xff51afd7ed558ccdL;
         h ^= h >>> 33;
