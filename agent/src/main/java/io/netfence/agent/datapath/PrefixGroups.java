@@ -15,6 +15,7 @@ final class PrefixGroups {
     /** 2^12 slots (32 KiB) a partition of the table. */
     private static final int PARTITION_BITS = 12;
     private static final Verdict[] VERDICTS = Verdict.values();
+    private static final long SEED = java.util.concurrent.ThreadLocalRandom.current().nextLong();
 
     private final RuleList rules;
     private int count;
@@ -194,12 +195,16 @@ final class PrefixGroups {
     }
 
     /**
-     * fmix64 of MurmurHash3 over the rule's address halves, length and family: neighbouring
-     * prefixes land far apart.
+     * The rule's address halves, length and family mixed with fmix64 of MurmurHash3: neighbouring
+     * prefixes land far apart, and the seed of this process, mixed in first, keeps anyone from
+     * writing a list whose prefixes all share a slot (PolicyLimits: no input may make parsing slow).
      */
     private long hash(int rule) {
         int shape = rules.length(rule) | (rules.isIpv4(rule) ? 1 << 8 : 0);
-        long h = rules.low(rule) + rules.high(rule) * 0x9E3779B97F4A7C15L + shape * 0xC2B2AE3D27D4EB4FL;
+        return mix(mix(rules.high(rule) ^ SEED) + rules.low(rule) * 0x9E3779B97F4A7C15L + shape);
+    }
+
+    private static long mix(long h) {
         h ^= h >>> 33;
         h *= 0xff51afd7ed558ccdL;
         h ^= h >>> 33;
