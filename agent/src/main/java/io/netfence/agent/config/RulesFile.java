@@ -148,27 +148,12 @@ public final class RulesFile {
      * one pass; false for any other, which {@link #parsed} reads (and refuses where it is wrong).
      */
     private boolean scanned(byte[] bytes, int from, int to) throws PolicyFileException {
-        int i = from;
-        while (i < to && isBlank(bytes[i])) {
-            i++;
-        }
-        int wordFrom = i;
-        while (i < to && !isBlank(bytes[i]) && bytes[i] != '#') {
-            i++;
-        }
-        int wordTo = i;
-        while (i < to && isBlank(bytes[i])) {
-            i++;
-        }
-        int ruleFrom = i;
-        while (i < to && !isBlank(bytes[i]) && bytes[i] != '#') {
-            i++;
-        }
-        int ruleTo = i;
-        while (i < to && isBlank(bytes[i])) {
-            i++;
-        }
-        if (i < to && bytes[i] != '#') {
+        int wordFrom = blanksEnd(bytes, from, to);
+        int wordTo = wordEnd(bytes, wordFrom, to);
+        int ruleFrom = blanksEnd(bytes, wordTo, to);
+        int ruleTo = wordEnd(bytes, ruleFrom, to);
+        int rest = blanksEnd(bytes, ruleTo, to);
+        if (rest < to && bytes[rest] != '#') {
             return false; // a third word
         }
         if (wordFrom == wordTo) {
@@ -216,6 +201,23 @@ public final class RulesFile {
         if (egress.size() + ingress.size() + rules.egressNames().size() + rules.ingressNames().size() > maxRules) {
             throw refused(source + ":" + line + ": more than " + maxRules + " rules; the limit is " + maxRules + " per rules file");
         }
+    }
+
+    private static int blanksEnd(byte[] bytes, int from, int to) {
+        int i = from;
+        while (i < to && isBlank(bytes[i])) {
+            i++;
+        }
+        return i;
+    }
+
+    /** Where the word at {@code from} ends: at a blank, a comment or the line's end. */
+    private static int wordEnd(byte[] bytes, int from, int to) {
+        int i = from;
+        while (i < to && !isBlank(bytes[i]) && bytes[i] != '#') {
+            i++;
+        }
+        return i;
     }
 
     /** The whitespace a printable ASCII line can hold, as String.strip and the split at \\s+ see it. */

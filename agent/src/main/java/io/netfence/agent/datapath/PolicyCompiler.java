@@ -52,23 +52,19 @@ public final class PolicyCompiler {
         RuleList list = RuleList.of(rules);
         PrefixGroups groups = PrefixGroups.of(list);
         int n = groups.count();
-        long[] high = new long[n];
-        long[] low = new long[n];
-        int[] shape = new int[n];
+        RuleList entries = new RuleList(n);
         int[] portList = new int[n];
         List<PortList> lists = new ArrayList<>();
         Map<PortList, Integer> listIndex = new HashMap<>();
         List<PortRule> chain = new ArrayList<>();
         for (int g = 0; g < n; g++) {
             boolean ipv4 = groups.isIpv4(g);
-            high[g] = groups.high(g);
-            low[g] = groups.low(g);
             Verdict fallback = groups.unconditional(g);
             if (groups.hasConditional(g)) {
                 chain.clear();
                 fallback = chain(groups, g, list, chain);
                 if (chain.size() > Abi.PORTLIST_MAX) {
-                    throw new PolicyTooLargeException(IpPrefix.ofBits(ipv4, high[g], low[g], groups.length(g)) + " is covered by "
+                    throw new PolicyTooLargeException(IpPrefix.ofBits(ipv4, groups.high(g), groups.low(g), groups.length(g)) + " is covered by "
                             + chain.size() + " port/protocol rules; at most " + Abi.PORTLIST_MAX + " may apply to one prefix");
                 }
                 PortList ports = new PortList(List.copyOf(chain));
@@ -77,9 +73,9 @@ public final class PolicyCompiler {
                     return lists.size();
                 });
             }
-            shape[g] = PrefixEntries.shape(ipv4, groups.length(g), fallback);
+            entries.add(fallback, ipv4, groups.high(g), groups.low(g), groups.length(g), null, 0, 0);
         }
-        return new CompiledRuleset(new PrefixEntries(high, low, shape, portList, n), lists,
+        return new CompiledRuleset(new PrefixEntries(entries, portList), lists,
                 compileNames(names, lists, listIndex));
     }
 

@@ -11,7 +11,7 @@ import java.util.RandomAccess;
  * prefixes is read, put in a {@link Policy} and compiled without making a million {@link Rule}s.
  * As a {@code List<Rule>} it makes each rule on {@link #get}; the primitive accessors are for
  * the loops that read every rule. A list appended to is not shared: {@link #immutable} gives a
- * frozen copy, which is.
+ * frozen copy, which is, and its maker can {@link #freeze} it instead of copying.
  */
 public final class RuleList extends AbstractList<Rule> implements RandomAccess {
     private static final Verdict[] VERDICTS = Verdict.values();
@@ -28,7 +28,7 @@ public final class RuleList extends AbstractList<Rule> implements RandomAccess {
     /** First port << 16 | last port; 0: any port. */
     private int[] ports;
     private int size;
-    private final boolean frozen;
+    private boolean frozen;
 
     public RuleList() {
         this(16);
@@ -67,6 +67,12 @@ public final class RuleList extends AbstractList<Rule> implements RandomAccess {
         RuleList list = new RuleList(rules.size());
         list.addAll(rules);
         return list;
+    }
+
+    /** Stops appends to this list, whose maker hands it on: frozen, it may be shared. Returns it. */
+    public RuleList freeze() {
+        frozen = true;
+        return this;
     }
 
     private RuleList frozenCopy() {
