@@ -11,7 +11,6 @@ public final class RuleKey {
     public static final int OFFSET_RULESET = 4;
     public static final int OFFSET_FAMILY = 8;
     public static final int OFFSET_ADDR = 12;
-    private static final boolean NATIVE_IS_BIG_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN;
 
     private RuleKey() {}
 
@@ -28,20 +27,7 @@ public final class RuleKey {
         b.putInt(Abi.RULE_KEY_FIXED_BITS + length);
         b.putInt(ruleset);
         b.putInt(ipv4 ? Abi.FAMILY_IPV4 : Abi.FAMILY_IPV6);
-        if (ipv4) { // the address in network order
-            b.putInt(networkOrder((int) low)).putInt(0).putLong(0);
-        } else {
-            b.putLong(networkOrder(high)).putLong(networkOrder(low));
-        }
-    }
-
-    /** The value that, put in native order, lays out {@code value}'s bytes big-endian. */
-    private static long networkOrder(long value) {
-        return NATIVE_IS_BIG_ENDIAN ? value : Long.reverseBytes(value);
-    }
-
-    private static int networkOrder(int value) {
-        return NATIVE_IS_BIG_ENDIAN ? value : Integer.reverseBytes(value);
+        AddressBytes.put(b, ipv4, high, low);
     }
 
     public static byte[] encode(int ruleset, IpPrefix prefix) {

@@ -2,6 +2,7 @@ package io.netfence.agent.datapath.abi;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.netfence.agent.datapath.CompiledRuleset;
 import io.netfence.agent.datapath.PolicyCompiler;
@@ -70,6 +71,34 @@ class EncodingTest {
         assertArrayEquals(expectedValues.array(), values.array());
         assertEquals(List.of(Abi.RULE_ALLOW_OWN, Abi.RULE_ALLOW_OWN),
                 entries.stream().filter(e -> e.fallback() == Verdict.ALLOW_OWN).map(e -> Verdicts.abi(e.fallback())).toList());
+    }
+
+    /** Exact hosts apart, for nf_hosts, with their keys as the header says; the rest for nf_rules. */
+    @Test
+    void hostsAreSplitOffAndEncodeAsHostKeys() {
+        List<Rule> rules = new ArrayList<>();
+        for (String text : List.of("198.18.0.2", "198.19.0.0/16", "fd00:ffff::e:4240", "fd00::/8", "[fd00:1:2:3:4:5:6:7]:443/tcp")) {
+            rules.addAll(RuleSyntax.parse(Verdict.DENY, text));
+        }
+        PrefixEntries entries = PolicyCompiler.compile(rules).entries();
+        PrefixEntries hosts = entries.hosts();
+        assertEquals(List.of("198.18.0.2/32", "fd00:ffff::e:4240/128", "fd00:1:2:3:4:5:6:7/128"),
+                hosts.stream().map(e -> e.prefix().toString()).toList());
+        assertEquals(List.of("198.19.0.0/16", "fd00::/8"), entries.withoutHosts().stream().map(e -> e.prefix().toString()).toList());
+        assertEquals(1, hosts.portList(2));
+
+        ByteBuffer keys = ByteBuffer.allocate(hosts.size() * HostKey.SIZE);
+        ByteBuffer values = ByteBuffer.allocate(hosts.size() * RuleValue.SIZE);
+        hosts.encodeHosts(9, 0, hosts.size(), keys, values);
+        ByteBuffer expected = ByteBuffer.allocate(hosts.size() * HostKey.SIZE).order(ByteOrder.nativeOrder());
+        for (CompiledRuleset.Entry host : hosts) {
+            byte[] address = host.prefix().address();
+            expected.putInt(9).putInt(address.length == 4 ? 4 : 6).put(address).put(new byte[16 - address.length]);
+        }
+        assertArrayEquals(expected.array(), keys.array());
+        assertEquals(hosts.size() * RuleValue.SIZE, values.position());
+        assertThrows(IllegalArgumentException.class,
+                () -> entries.encodeHosts(9, 0, entries.size(), ByteBuffer.allocate(1024), ByteBuffer.allocate(1024)));
     }
 
     @Test
