@@ -14,12 +14,14 @@ import java.util.RandomAccess;
  * The entries of a compiled ruleset without an object each: their prefixes and fallback verdicts
  * as a frozen {@link RuleList} of unconditional rules (an entry decides as the rule "prefix:
  * fallback" where no port rule of its list matches), and their port lists' indexes. As a
- * {@code List<Entry>} it makes each entry on {@link #get}; {@link #encode} writes nf_rules keys
- * and values straight from the columns. Immutable.
+ * {@code List<Entry>} it makes each entry on {@link #get}; {@link #encodeHosts} and
+ * {@link #encodePrefixes} write the writer's batches of nf_hosts and nf_rules keys and values
+ * straight from the columns. Immutable.
  */
 public final class PrefixEntries extends AbstractList<Entry> implements RandomAccess {
     private final RuleList prefixes;
     private final int[] portList;
+    private int hostCount = -1;
 
     /** @param portList per entry: 0 for none, else the 1-based index into the ruleset's port lists */
     PrefixEntries(RuleList prefixes, int[] portList) {
@@ -54,58 +56,54 @@ public final class PrefixEntries extends AbstractList<Entry> implements RandomAc
         return HostKey.isHost(prefixes.isIpv4(index), prefixes.length(index));
     }
 
-    /** The entries that are exact hosts, in order. */
-    public PrefixEntries hosts() {
-        return filtered(true);
-    }
-
-    /** The entries that are not exact hosts, in order. */
-    public PrefixEntries withoutHosts() {
-        return filtered(false);
-    }
-
-    private PrefixEntries filtered(boolean hosts) {
-        int n = 0;
-        for (int i = 0; i < size(); i++) {
-            n += isHost(i) == hosts ? 1 : 0;
-        }
-        RuleList selected = new RuleList(n);
-        int[] lists = new int[n];
-        for (int i = 0, at = 0; i < size(); i++) {
-            if (isHost(i) == hosts) {
-                selected.add(prefixes.verdict(i), prefixes.isIpv4(i), prefixes.high(i), prefixes.low(i), prefixes.length(i), null, 0, 0);
-                lists[at++] = portList[i];
+    /** How many entries are exact hosts. */
+    public int hostCount() {
+        if (hostCount < 0) {
+            int n = 0;
+            for (int i = 0; i < size(); i++) {
+                n += isHost(i) ? 1 : 0;
             }
+            hostCount = n;
         }
-        return new PrefixEntries(selected, lists);
+        return hostCount;
     }
 
     /**
-     * Appends the nf_hosts keys (of {@code ruleset}) and values of entries [from, from + count), all
-     * exact hosts, to {@code keys} and {@code values}: what {@link HostKey#encode(ByteBuffer, int, IpPrefix)}
-     * and {@link RuleValue#encode} write for each.
+     * Appends the nf_hosts keys (of {@code ruleset}) and values of the next {@code count} exact
+     * hosts from entry {@code from} on to {@code keys} and {@code values}, as
+     * {@link HostKey#encode(ByteBuffer, int, IpPrefix)} and {@link RuleValue#encode} write them.
+     *
+     * @return the entry after the last one written: where the next batch starts
      */
-    public void encodeHosts(int ruleset, int from, int count, ByteBuffer keys, ByteBuffer values) {
-        java.util.Objects.checkFromIndexSize(from, count, size());
-        for (int i = from; i < from + count; i++) {
-            if (!isHost(i)) {
-                throw new IllegalArgumentException(get(i).prefix() + " is not a host; it belongs in nf_rules");
-            }
-            HostKey.encode(keys, ruleset, prefixes.isIpv4(i), prefixes.high(i), prefixes.low(i));
-            RuleValue.encode(values, prefixes.verdict(i), portList[i]);
-        }
+    public int encodeHosts(int ruleset, int from, int count, ByteBuffer keys, ByteBuffer values) {
+        return encode(true, ruleset, from, count, keys, values);
     }
 
     /**
-     * Appends the nf_rules keys (of {@code ruleset}) and values of entries [from, from + count) to
-     * {@code keys} and {@code values}: what {@link RuleKey#encode(ByteBuffer, int, IpPrefix)} and
-     * {@link RuleValue#encode} write for each {@link Entry}, without making one.
+     * The same for the next {@code count} entries that are not exact hosts, as nf_rules keys
+     * ({@link RuleKey#encode(ByteBuffer, int, IpPrefix)}).
      */
-    public void encode(int ruleset, int from, int count, ByteBuffer keys, ByteBuffer values) {
-        java.util.Objects.checkFromIndexSize(from, count, size());
-        for (int i = from; i < from + count; i++) {
-            RuleKey.encode(keys, ruleset, prefixes.isIpv4(i), prefixes.length(i), prefixes.high(i), prefixes.low(i));
+    public int encodePrefixes(int ruleset, int from, int count, ByteBuffer keys, ByteBuffer values) {
+        return encode(false, ruleset, from, count, keys, values);
+    }
+
+    private int encode(boolean hosts, int ruleset, int from, int count, ByteBuffer keys, ByteBuffer values) {
+        int i = from;
+        for (int written = 0; written < count; i++) {
+            if (i >= size()) {
+                throw new IllegalArgumentException("fewer than " + count + (hosts ? " hosts" : " prefixes") + " from entry " + from);
+            }
+            if (isHost(i) != hosts) {
+                continue;
+            }
+            if (hosts) {
+                HostKey.encode(keys, ruleset, prefixes.isIpv4(i), prefixes.high(i), prefixes.low(i));
+            } else {
+                RuleKey.encode(keys, ruleset, prefixes.isIpv4(i), prefixes.length(i), prefixes.high(i), prefixes.low(i));
+            }
             RuleValue.encode(values, prefixes.verdict(i), portList[i]);
+            written++;
         }
+        return i;
     }
 }

@@ -177,10 +177,11 @@ public final class ApplyMeasurement {
      * for nf_rules, each in the writer's batches, and the port lists (the prefix file aside).
      */
     private static long encode(CompiledRuleset ruleset, int id) {
-        PrefixEntries hosts = ruleset.entries().hosts();
-        PrefixEntries prefixes = ruleset.entries().withoutHosts();
-        long check = batches(hosts, HostKey.SIZE, (from, count, keys, values) -> hosts.encodeHosts(id, from, count, keys, values))
-                + batches(prefixes, RuleKey.SIZE, (from, count, keys, values) -> prefixes.encode(id, from, count, keys, values));
+        PrefixEntries entries = ruleset.entries();
+        int hosts = entries.hostCount();
+        long check = batches(hosts, HostKey.SIZE, (from, count, keys, values) -> entries.encodeHosts(id, from, count, keys, values))
+                + batches(entries.size() - hosts, RuleKey.SIZE,
+                        (from, count, keys, values) -> entries.encodePrefixes(id, from, count, keys, values));
         for (CompiledRuleset.PortList list : ruleset.portLists()) {
             check += PortListValue.encode(list.rules().stream()
                     .map(r -> new PortListValue.Rule(r.portFrom(), r.portTo(), r.protocolBits(), r.verdict())).toList())[0];
@@ -188,17 +189,19 @@ public final class ApplyMeasurement {
         return check;
     }
 
+    /** Writes keys and values of the next {@code count} entries of its kind from entry {@code from}; returns where the next batch starts. */
     private interface BatchEncoder {
-        void encode(int from, int count, ByteBuffer keys, ByteBuffer values);
+        int encode(int from, int count, ByteBuffer keys, ByteBuffer values);
     }
 
-    private static long batches(PrefixEntries entries, int keySize, BatchEncoder encoder) {
+    private static long batches(int total, int keySize, BatchEncoder encoder) {
         long check = 0;
-        for (int start = 0; start < entries.size(); start += BATCH) {
-            int count = Math.min(BATCH, entries.size() - start);
+        for (int written = 0, next = 0; written < total; ) {
+            int count = Math.min(BATCH, total - written);
             ByteBuffer keys = ByteBuffer.allocate(count * keySize);
             ByteBuffer values = ByteBuffer.allocate(count * RuleValue.SIZE);
-            encoder.encode(start, count, keys, values);
+            next = encoder.encode(next, count, keys, values);
+            written += count;
             check += keys.array()[keys.position() - 1] + values.array()[values.position() - 8];
         }
         return check;

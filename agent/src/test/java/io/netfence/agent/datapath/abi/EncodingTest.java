@@ -44,61 +44,55 @@ class EncodingTest {
                 java.util.Arrays.copyOfRange(RuleKey.encode(1, IpPrefix.parse("fd00:1:2:3:4:5:6:abcd")), RuleKey.OFFSET_ADDR, RuleKey.SIZE));
     }
 
-    /** Entries encoded from the columns as the header says, each checked against its prefix's address bytes. */
+    /**
+     * Entries encoded from the columns as the header says, in batches of two: exact hosts as
+     * nf_host_key, the others as nf_rule_key, each checked against its prefix's address bytes.
+     */
     @Test
-    void compiledEntriesEncodeAsTheirPrefixesSay() {
+    void entriesEncodeAsHostsAndPrefixesAsTheHeaderSays() {
         List<Rule> rules = new ArrayList<>();
         for (String text : List.of("198.18.0.2", "198.19.0.0/16", "fd00::/8", "fd00:ffff::e:4240", "::/0", "0.0.0.0/0",
                 "[fd00:1:2:3:4:5:6:7]:443/tcp", "10.1.2.3/31:53/udp")) {
             rules.addAll(RuleSyntax.parse(Verdict.DENY, text));
         }
         rules.addAll(RuleSyntax.parse(Verdict.ALLOW, "own-loopback"));
-        CompiledRuleset ruleset = PolicyCompiler.compile(rules);
-        PrefixEntries entries = ruleset.entries();
-        ByteBuffer keys = ByteBuffer.allocate(entries.size() * RuleKey.SIZE);
-        ByteBuffer values = ByteBuffer.allocate(entries.size() * RuleValue.SIZE);
-        entries.encode(42, 0, entries.size(), keys, values);
+        PrefixEntries entries = PolicyCompiler.compile(rules).entries();
+        assertEquals(4, entries.hostCount()); // 198.18.0.2, fd00:ffff::e:4240, fd00:1:...:7 and own-loopback's ::1
 
-        ByteBuffer expectedKeys = ByteBuffer.allocate(entries.size() * RuleKey.SIZE).order(ByteOrder.nativeOrder());
-        ByteBuffer expectedValues = ByteBuffer.allocate(entries.size() * RuleValue.SIZE).order(ByteOrder.nativeOrder());
+        ByteBuffer hostKeys = ByteBuffer.allocate(4 * HostKey.SIZE);
+        ByteBuffer hostValues = ByteBuffer.allocate(4 * RuleValue.SIZE);
+        int next = entries.encodeHosts(42, 0, 2, hostKeys, hostValues);
+        entries.encodeHosts(42, next, 2, hostKeys, hostValues);
+        ByteBuffer ruleKeys = ByteBuffer.allocate(6 * RuleKey.SIZE);
+        ByteBuffer ruleValues = ByteBuffer.allocate(6 * RuleValue.SIZE);
+        next = 0;
+        for (int batch = 0; batch < 3; batch++) {
+            next = entries.encodePrefixes(42, next, 2, ruleKeys, ruleValues);
+        }
+
+        ByteBuffer expectedHostKeys = ByteBuffer.allocate(4 * HostKey.SIZE).order(ByteOrder.nativeOrder());
+        ByteBuffer expectedRuleKeys = ByteBuffer.allocate(6 * RuleKey.SIZE).order(ByteOrder.nativeOrder());
+        ByteBuffer expectedHostValues = ByteBuffer.allocate(4 * RuleValue.SIZE).order(ByteOrder.nativeOrder());
+        ByteBuffer expectedRuleValues = ByteBuffer.allocate(6 * RuleValue.SIZE).order(ByteOrder.nativeOrder());
         for (CompiledRuleset.Entry entry : entries) {
             byte[] address = entry.prefix().address();
-            expectedKeys.putInt(64 + entry.prefix().length()).putInt(42).putInt(address.length == 4 ? 4 : 6)
+            boolean host = entry.prefix().length() == address.length * 8;
+            if (!host) {
+                expectedRuleKeys.putInt(64 + entry.prefix().length());
+            }
+            (host ? expectedHostKeys : expectedRuleKeys).putInt(42).putInt(address.length == 4 ? 4 : 6)
                     .put(address).put(new byte[16 - address.length]);
-            expectedValues.put((byte) Verdicts.abi(entry.fallback())).put(new byte[3]).putInt(entry.portList());
+            (host ? expectedHostValues : expectedRuleValues).put((byte) Verdicts.abi(entry.fallback())).put(new byte[3])
+                    .putInt(entry.portList());
         }
-        assertArrayEquals(expectedKeys.array(), keys.array());
-        assertArrayEquals(expectedValues.array(), values.array());
+        assertArrayEquals(expectedHostKeys.array(), hostKeys.array());
+        assertArrayEquals(expectedHostValues.array(), hostValues.array());
+        assertArrayEquals(expectedRuleKeys.array(), ruleKeys.array());
+        assertArrayEquals(expectedRuleValues.array(), ruleValues.array());
         assertEquals(List.of(Abi.RULE_ALLOW_OWN, Abi.RULE_ALLOW_OWN),
                 entries.stream().filter(e -> e.fallback() == Verdict.ALLOW_OWN).map(e -> Verdicts.abi(e.fallback())).toList());
-    }
-
-    /** Exact hosts apart, for nf_hosts, with their keys as the header says; the rest for nf_rules. */
-    @Test
-    void hostsAreSplitOffAndEncodeAsHostKeys() {
-        List<Rule> rules = new ArrayList<>();
-        for (String text : List.of("198.18.0.2", "198.19.0.0/16", "fd00:ffff::e:4240", "fd00::/8", "[fd00:1:2:3:4:5:6:7]:443/tcp")) {
-            rules.addAll(RuleSyntax.parse(Verdict.DENY, text));
-        }
-        PrefixEntries entries = PolicyCompiler.compile(rules).entries();
-        PrefixEntries hosts = entries.hosts();
-        assertEquals(List.of("198.18.0.2/32", "fd00:ffff::e:4240/128", "fd00:1:2:3:4:5:6:7/128"),
-                hosts.stream().map(e -> e.prefix().toString()).toList());
-        assertEquals(List.of("198.19.0.0/16", "fd00::/8"), entries.withoutHosts().stream().map(e -> e.prefix().toString()).toList());
-        assertEquals(1, hosts.portList(2));
-
-        ByteBuffer keys = ByteBuffer.allocate(hosts.size() * HostKey.SIZE);
-        ByteBuffer values = ByteBuffer.allocate(hosts.size() * RuleValue.SIZE);
-        hosts.encodeHosts(9, 0, hosts.size(), keys, values);
-        ByteBuffer expected = ByteBuffer.allocate(hosts.size() * HostKey.SIZE).order(ByteOrder.nativeOrder());
-        for (CompiledRuleset.Entry host : hosts) {
-            byte[] address = host.prefix().address();
-            expected.putInt(9).putInt(address.length == 4 ? 4 : 6).put(address).put(new byte[16 - address.length]);
-        }
-        assertArrayEquals(expected.array(), keys.array());
-        assertEquals(hosts.size() * RuleValue.SIZE, values.position());
         assertThrows(IllegalArgumentException.class,
-                () -> entries.encodeHosts(9, 0, entries.size(), ByteBuffer.allocate(1024), ByteBuffer.allocate(1024)));
+                () -> entries.encodeHosts(42, 0, 5, ByteBuffer.allocate(1024), ByteBuffer.allocate(1024)));
     }
 
     @Test
