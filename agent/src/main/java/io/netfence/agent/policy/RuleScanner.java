@@ -8,9 +8,9 @@ package io.netfence.agent.policy;
  *
  * <p>It takes a subset of the syntax and leaves the rest to {@link RuleSyntax}: keywords, names,
  * a bracketed IPv6 address without a port, and every rule that is wrong, so that refusals keep
- * their one wording. Where {@link #add} takes a rule, it adds exactly what {@link RuleSyntax#parse} makes of
- * the same text (RuleScannerTest checks this on random texts). One instance per reading thread:
- * it keeps the address it is reading in fields.
+ * their one wording. Where {@link #add} takes a rule, it adds exactly what
+ * {@link RuleSyntax#parse} makes of the same text (RuleScannerTest checks this on random texts).
+ * One instance per reading thread: it keeps the address it is reading in fields.
  */
 public final class RuleScanner {
     /** The value of each ASCII hex digit, -1 for other characters. */
