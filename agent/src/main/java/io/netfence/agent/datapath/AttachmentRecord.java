@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Function;
 
 /**
  * What netfence attached to one cgroup, kept in /run/netfence/cgroups/ next to the pins (both
@@ -36,15 +37,15 @@ public record AttachmentRecord(long cgroupId, String cgroupPath, Kind kind, List
     public enum Kind { ATTACH, RUN, AGENT }
 
     public static AttachmentRecord of(Cgroup cgroup, List<Policy> policies, Kind kind, long ownerPid) {
-        List<Rule> egress = policies.stream().flatMap(p -> p.egress().stream()).toList();
-        List<Rule> ingress = policies.stream().flatMap(p -> p.ingress().stream()).toList();
         return new AttachmentRecord(cgroup.id(), cgroup.path(), kind, policies.stream().map(Policy::name).toList(),
-                policies.stream().allMatch(Policy::audit), firstRules(egress), egress.size(),
-                firstRules(ingress), ingress.size(), ownerPid);
+                policies.stream().allMatch(Policy::audit), firstRules(policies, Policy::egress),
+                policies.stream().mapToInt(p -> p.egress().size()).sum(), firstRules(policies, Policy::ingress),
+                policies.stream().mapToInt(p -> p.ingress().size()).sum(), ownerPid);
     }
 
-    private static List<String> firstRules(List<Rule> rules) {
-        return rules.stream().limit(SHOWN_RULES).map(Rule::toString).toList();
+    /** Only the rules shown are read: a policy may hold a million. */
+    private static List<String> firstRules(List<Policy> policies, Function<Policy, List<Rule>> direction) {
+        return policies.stream().flatMap(p -> direction.apply(p).stream()).limit(SHOWN_RULES).map(Rule::toString).toList();
     }
 
     static Path file(Path runtimeDirectory, long cgroupId) {

@@ -7,11 +7,11 @@ import java.util.List;
 /**
  * One direction of a policy in the shape the kernel looks it up: one entry per distinct prefix
  * (the longest match decides), each with its fallback verdict and, where port or protocol rules
- * apply, a list of them in decision order.
+ * apply, a list of them in decision order. The entries are held in columns ({@link PrefixEntries}).
  */
-public record CompiledRuleset(List<Entry> entries, List<PortList> portLists, NameTable names) {
+public record CompiledRuleset(PrefixEntries entries, List<PortList> portLists, NameTable names) {
 
-    public CompiledRuleset(List<Entry> entries, List<PortList> portLists) {
+    public CompiledRuleset(PrefixEntries entries, List<PortList> portLists) {
         this(entries, portLists, NameTable.EMPTY);
     }
 

@@ -1,14 +1,15 @@
 package io.netfence.agent.datapath;
 
-import io.netfence.agent.datapath.CompiledRuleset.Entry;
 import io.netfence.agent.datapath.CompiledRuleset.PortList;
 import io.netfence.agent.datapath.CompiledRuleset.PortRule;
 import io.netfence.agent.datapath.abi.Abi;
 import io.netfence.agent.policy.IpPrefix;
 import io.netfence.agent.policy.NamePattern;
 import io.netfence.agent.policy.NameRule;
+import io.netfence.agent.policy.PortRange;
 import io.netfence.agent.policy.Protocol;
 import io.netfence.agent.policy.Rule;
+import io.netfence.agent.policy.RuleList;
 import io.netfence.agent.policy.Verdict;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,17 +26,12 @@ import java.util.Map;
  * <p>An LPM lookup finds only the longest matching prefix, so each entry carries everything a
  * packet matching it could need: its own port/protocol rules, then those of every shorter prefix
  * covering it, down to the first unconditional rule, which becomes the entry's fallback. Pure: no
- * kernel, cost linear in the rules plus a walk up the covering prefixes of conditional entries.
+ * kernel, no object per rule or prefix; cost linear in the rules, plus a sort of the prefixes a
+ * port rule's prefix can be covered by where there are port rules.
  */
 public final class PolicyCompiler {
 
     private PolicyCompiler() {}
-
-    /** Rules sharing one prefix. */
-    private static final class Group {
-        Verdict unconditional;
-        final List<Rule> conditional = new ArrayList<>(0);
-    }
 
     private static final Comparator<Rule> DECISION_ORDER = Comparator
             .comparingInt(Rule::specificity).reversed()
@@ -48,66 +44,58 @@ public final class PolicyCompiler {
 
     /**
      * Compiles prefix rules and name rules; the port lists of both share the ruleset's lists.
+     * Rules in a {@link RuleList} are compiled from its columns, others are put in one first.
      *
      * @throws PolicyTooLargeException when more port rules apply to one prefix or name than a list holds
      */
     public static CompiledRuleset compile(List<Rule> rules, List<NameRule> names) {
-        Map<IpPrefix, Group> groups = new LinkedHashMap<>(Math.max(16, rules.size() * 4 / 3 + 1));
-        for (Rule rule : rules) {
-            Group group = groups.get(rule.prefix());
-            if (group == null) {
-                group = new Group();
-                groups.put(rule.prefix(), group);
-            }
-            if (rule.isUnconditional()) {
-                group.unconditional = group.unconditional == null ? rule.verdict() : Verdict.atTie(group.unconditional, rule.verdict());
-            } else {
-                group.conditional.add(rule);
-            }
-        }
-        for (Group group : groups.values()) {
-            if (group.conditional.size() > 1) {
-                group.conditional.sort(DECISION_ORDER);
-            }
-        }
-
-        List<Entry> entries = new ArrayList<>(groups.size());
+        RuleList list = RuleList.of(rules);
+        PrefixGroups groups = PrefixGroups.of(list);
+        int n = groups.count();
+        RuleList entries = new RuleList(n);
+        int[] portList = new int[n];
         List<PortList> lists = new ArrayList<>();
         Map<PortList, Integer> listIndex = new HashMap<>();
-        for (Map.Entry<IpPrefix, Group> e : groups.entrySet()) {
-            IpPrefix prefix = e.getKey();
-            Group group = e.getValue();
-            if (group.conditional.isEmpty()) {
-                entries.add(new Entry(prefix, group.unconditional, 0));
-                continue;
-            }
-            List<PortRule> chain = new ArrayList<>();
-            Verdict fallback = Verdict.ALLOW;
-            for (int length = prefix.length(); length >= 0; length--) {
-                Group covering = length == prefix.length() ? group : groups.get(prefix.truncate(length));
-                if (covering == null) {
-                    continue;
+        List<PortRule> chain = new ArrayList<>();
+        for (int g = 0; g < n; g++) {
+            boolean ipv4 = groups.isIpv4(g);
+            Verdict fallback = groups.unconditional(g);
+            if (groups.hasConditional(g)) {
+                chain.clear();
+                fallback = chain(groups, g, list, chain);
+                if (chain.size() > Abi.PORTLIST_MAX) {
+                    throw new PolicyTooLargeException(IpPrefix.ofBits(ipv4, groups.high(g), groups.low(g), groups.length(g)) + " is covered by "
+                            + chain.size() + " port/protocol rules; at most " + Abi.PORTLIST_MAX + " may apply to one prefix");
                 }
-                for (Rule rule : covering.conditional) {
-                    chain.add(portRule(rule));
-                }
-                if (covering.unconditional != null) {
-                    fallback = covering.unconditional;
-                    break;
-                }
+                PortList ports = new PortList(List.copyOf(chain));
+                portList[g] = listIndex.computeIfAbsent(ports, l -> {
+                    lists.add(l);
+                    return lists.size();
+                });
             }
-            if (chain.size() > Abi.PORTLIST_MAX) {
-                throw new PolicyTooLargeException(prefix + " is covered by " + chain.size()
-                        + " port/protocol rules; at most " + Abi.PORTLIST_MAX + " may apply to one prefix");
-            }
-            PortList list = new PortList(List.copyOf(chain));
-            int index = listIndex.computeIfAbsent(list, l -> {
-                lists.add(l);
-                return lists.size();
-            });
-            entries.add(new Entry(prefix, fallback, index));
+            entries.add(fallback, ipv4, groups.high(g), groups.low(g), groups.length(g), null, 0, 0);
         }
-        return new CompiledRuleset(entries, lists, compileNames(names, lists, listIndex));
+        return new CompiledRuleset(new PrefixEntries(entries, portList), lists,
+                compileNames(names, lists, listIndex));
+    }
+
+    /**
+     * Collects into {@code chain} the port rules of the group and of every shorter prefix covering
+     * it, each group's in decision order, up to the first with an unconditional rule; returns that
+     * rule's verdict, or ALLOW where none covers it.
+     */
+    private static Verdict chain(PrefixGroups groups, int group, RuleList rules, List<PortRule> chain) {
+        for (int covering = group; covering >= 0; covering = groups.parent(covering)) {
+            for (int rule : groups.conditional(covering)) {
+                chain.add(portRule(rules.verdict(rule), rules.protocol(rule), rules.hasPorts(rule),
+                        rules.portFrom(rule), rules.portTo(rule)));
+            }
+            Verdict unconditional = groups.unconditional(covering);
+            if (unconditional != null) {
+                return unconditional;
+            }
+        }
+        return Verdict.ALLOW;
     }
 
     /**
@@ -163,19 +151,23 @@ public final class PolicyCompiler {
     private static final IpPrefix ANY_HOST = IpPrefix.parse("0.0.0.0/32");
 
     private static PortRule portRule(Rule rule) {
+        PortRange ports = rule.ports();
+        return portRule(rule.verdict(), rule.protocol(), ports != null, ports == null ? 0 : ports.from(),
+                ports == null ? 0 : ports.to());
+    }
+
+    private static PortRule portRule(Verdict verdict, Protocol protocol, boolean hasPorts, int portFrom, int portTo) {
         int bits;
-        if (rule.protocol() == null) {
-            bits = rule.ports() != null ? Abi.PROTO_TCP | Abi.PROTO_UDP : Abi.PROTO_ANY;
+        if (protocol == null) {
+            bits = hasPorts ? Abi.PROTO_TCP | Abi.PROTO_UDP : Abi.PROTO_ANY;
         } else {
-            bits = switch (rule.protocol()) {
+            bits = switch (protocol) {
                 case TCP -> Abi.PROTO_TCP;
                 case UDP -> Abi.PROTO_UDP;
                 case ICMP -> Abi.PROTO_ICMP;
             };
         }
-        int from = rule.ports() == null ? 0 : rule.ports().from();
-        int to = rule.ports() == null ? 65535 : rule.ports().to();
-        return new PortRule(from, to, bits, rule.verdict());
+        return hasPorts ? new PortRule(portFrom, portTo, bits, verdict) : new PortRule(0, 65535, bits, verdict);
     }
 
     /** The protocol bit of a packet, as the BPF programs compute it. */

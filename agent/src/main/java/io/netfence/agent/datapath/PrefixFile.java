@@ -2,10 +2,12 @@ package io.netfence.agent.datapath;
 
 import io.netfence.agent.host.AtomicFile;
 import io.netfence.agent.policy.IpPrefix;
+import io.netfence.agent.policy.RuleList;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,6 +48,28 @@ final class PrefixFile {
                 out.write(address);
             }
             out.flush();
+        });
+    }
+
+    /** The same file, written from the columns of compiled entries without an object each. */
+    static void write(Path file, PrefixEntries entries) throws IOException {
+        AtomicFile.write(file, out -> {
+            RuleList prefixes = entries.prefixes();
+            ByteBuffer chunk = ByteBuffer.allocate(1 << 16); // big-endian, as DataOutputStream writes
+            chunk.putInt(prefixes.size());
+            for (int i = 0; i < prefixes.size(); i++) {
+                if (chunk.remaining() < 18) {
+                    out.write(chunk.array(), 0, chunk.position());
+                    chunk.clear();
+                }
+                chunk.put((byte) prefixes.length(i));
+                if (prefixes.isIpv4(i)) {
+                    chunk.put((byte) 4).putInt((int) prefixes.low(i));
+                } else {
+                    chunk.put((byte) 16).putLong(prefixes.high(i)).putLong(prefixes.low(i));
+                }
+            }
+            out.write(chunk.array(), 0, chunk.position());
         });
     }
 

@@ -24,8 +24,13 @@ import java.util.TreeSet;
  */
 public record PolicyDiff(List<Difference> newlyDenied, List<Difference> newlyAllowed, int agreeing, int flows) {
 
-    /** The rules of one side, per direction. */
+    /** The rules of one side, per direction, as objects: each flow reads them all (a rules file's come in columns). */
     public record Rules(List<Rule> egress, List<Rule> ingress) {
+        public Rules {
+            egress = List.copyOf(egress);
+            ingress = List.copyOf(ingress);
+        }
+
         List<Rule> of(boolean ingress) {
             return ingress ? this.ingress : egress;
         }

@@ -13,8 +13,10 @@ public final class IpPrefix {
     private final byte[] address;
     private final int length;
 
+    /** Takes {@code address}, which no one else holds, and clears its host bits. */
     private IpPrefix(byte[] address, int length) {
-        this.address = mask(address, length);
+        clearHostBits(address, length);
+        this.address = address;
         this.length = length;
     }
 
@@ -31,6 +33,19 @@ public final class IpPrefix {
             return new IpPrefix(Arrays.copyOfRange(address, 12, 16), length - 96);
         }
         return new IpPrefix(address.clone(), length);
+    }
+
+    /**
+     * The prefix of {@code length} bits of the address {@link AddressBits} halves say; host bits
+     * are cleared. IPv4-mapped addresses stay IPv6 here: the halves come from a prefix already
+     * judged.
+     */
+    public static IpPrefix ofBits(boolean ipv4, long high, long low, int length) {
+        if (length < 0 || length > (ipv4 ? 32 : 128)) {
+            throw new IllegalArgumentException("prefix length " + length + " is out of range for "
+                    + (ipv4 ? "IPv4 (0-32)" : "IPv6 (0-128)"));
+        }
+        return new IpPrefix(AddressBits.bytes(ipv4, high, low), length);
     }
 
     /** A single address as a /32 or /128. */
@@ -163,12 +178,10 @@ public final class IpPrefix {
         return a[10] == (byte) 0xff && a[11] == (byte) 0xff;
     }
 
-    private static byte[] mask(byte[] address, int length) {
-        byte[] masked = address.clone();
-        for (int bit = length; bit < masked.length * 8; bit++) {
-            masked[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
+    private static void clearHostBits(byte[] address, int length) {
+        for (int bit = length; bit < address.length * 8; bit++) {
+            address[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
         }
-        return masked;
     }
 
     public boolean isIpv4() {
@@ -184,16 +197,28 @@ public final class IpPrefix {
         return address.clone();
     }
 
+    /** The first half of the address, as {@link AddressBits} reads it: 0 for IPv4. */
+    public long high() {
+        return AddressBits.high(address);
+    }
+
+    /** The second half of the address, as {@link AddressBits} reads it: an IPv4 address's 32 bits. */
+    public long low() {
+        return AddressBits.low(address);
+    }
+
     /** The prefix of {@code shorter} bits that contains this one. */
     public IpPrefix truncate(int shorter) {
-        return new IpPrefix(address, shorter);
+        return new IpPrefix(address.clone(), shorter);
     }
 
     public boolean contains(byte[] other) {
         if (other.length != address.length) {
             return false;
         }
-        return Arrays.equals(mask(other, length), address);
+        byte[] masked = other.clone();
+        clearHostBits(masked, length);
+        return Arrays.equals(masked, address);
     }
 
     @Override

@@ -16,8 +16,8 @@ public record Policy(String name, List<Rule> egress, List<Rule> ingress, boolean
                      boolean learn, List<NameRule> egressNames, List<NameRule> ingressNames) {
 
     public Policy {
-        egress = List.copyOf(egress);
-        ingress = List.copyOf(ingress);
+        egress = RuleList.immutable(egress);
+        ingress = RuleList.immutable(ingress);
         java.util.Objects.requireNonNull(packetSockets);
         egressNames = List.copyOf(egressNames);
         ingressNames = List.copyOf(ingressNames);

@@ -158,6 +158,87 @@ class PolicyCompilerTest {
         assertTrue(e.getMessage().startsWith("198.18.0.0/15 is covered by 33 port/protocol rules"), e.getMessage());
     }
 
+    @Test
+    void entriesFollowTheOrderPrefixesFirstAppearIn() {
+        CompiledRuleset c = PolicyCompiler.compile(rules("deny fd00::/8", "allow 198.18.0.2", "deny 198.18.0.0/15:443",
+                "deny [fd00::/8]:22/tcp", "deny 198.18.0.0/15"));
+        assertEquals(List.of("fd00::/8", "198.18.0.2/32", "198.18.0.0/15"), c.entries().stream().map(e -> e.prefix().toString()).toList());
+    }
+
+    /**
+     * Thousands of rules over two small address spaces, prefixes of every length in them, the
+     * longer ones often with ports or a protocol: many prefixes share lengths and cover one
+     * another, as in a large list, and the compiled form must still decide as the spec.
+     */
+    @Test
+    void largeRandomPoliciesDecideAsTheSpecSays() {
+        Random random = new Random(20261130);
+        Protocol[] protocols = {Protocol.TCP, Protocol.UDP, Protocol.ICMP, null};
+        int[] ports = {22, 53, 80, 443};
+        int compiled = 0;
+        for (int round = 0; round < 6; round++) {
+            List<Rule> rules = new ArrayList<>(RuleSyntax.parse(Verdict.DENY, "any"));
+            for (int i = 0; i < 3000; i++) {
+                byte[] address = largeSpaceAddress(random);
+                int max = address.length * 8;
+                int length = max - random.nextInt(random.nextInt(10) == 0 ? 17 : 5); // a few short prefixes, far apart
+                Protocol protocol = null;
+                PortRange range = null;
+                if (length >= max - 4 && random.nextInt(3) == 0) {
+                    protocol = protocols[random.nextInt(protocols.length)];
+                    if (protocol != Protocol.ICMP && random.nextBoolean()) {
+                        int from = ports[random.nextInt(ports.length)];
+                        range = new PortRange(from, from + random.nextInt(3));
+                    }
+                    if (protocol == null && range == null) {
+                        protocol = Protocol.UDP;
+                    }
+                }
+                rules.add(new Rule(random.nextBoolean() ? Verdict.ALLOW : Verdict.DENY, IpPrefix.of(address, length), protocol, range));
+            }
+            CompiledRuleset ruleset;
+            try {
+                ruleset = PolicyCompiler.compile(rules);
+            } catch (PolicyTooLargeException e) {
+                continue;
+            }
+            compiled++;
+            for (int probe = 0; probe < 3000; probe++) {
+                byte[] address = largeSpaceAddress(random);
+                if (probe % 2 == 0) { // within a conditional rule's prefix, where chains and fallbacks decide
+                    Rule rule = rules.get(random.nextInt(rules.size()));
+                    while (rule.isUnconditional()) {
+                        rule = rules.get(random.nextInt(rules.size()));
+                    }
+                    byte[] base = rule.prefix().address();
+                    for (int i = 0; i < address.length && address.length == base.length; i++) {
+                        address[i] = (byte) (base[i] | (address[i] & ~prefixMask(rule.prefix().length(), i)));
+                    }
+                }
+                Packet p = new Packet(address, protocols[random.nextInt(protocols.length)],
+                        ports[random.nextInt(ports.length)] + random.nextInt(3));
+                assertEquals(bySpec(rules, p), byKernelModel(ruleset, p), () -> "packet "
+                        + IpPrefix.of(p.address(), p.address().length * 8) + " " + p.protocol() + " " + p.port());
+            }
+        }
+        assertTrue(compiled >= 4, compiled + " of 6 policies compiled");
+    }
+
+    /** The bits of byte {@code i} of an address that a prefix of {@code length} bits fixes. */
+    private static int prefixMask(int length, int i) {
+        int bits = Math.max(0, Math.min(8, length - 8 * i));
+        return (0xff00 >> bits) & 0xff;
+    }
+
+    /** An address in 198.18.0.0/16 or fd00::/112 (one time in three), so that prefixes of /16 and longer overlap. */
+    private static byte[] largeSpaceAddress(Random random) {
+        boolean v6 = random.nextInt(3) == 0;
+        byte[] address = v6 ? IpPrefix.parse("fd00::").address() : IpPrefix.parse("198.18.0.0").address();
+        address[address.length - 2] = (byte) random.nextInt(256);
+        address[address.length - 1] = (byte) random.nextInt(256);
+        return address;
+    }
+
     /** One of 8 neighbouring addresses, IPv4 or (one time in four) IPv6, so rules overlap often. */
     private static byte[] randomAddress(Random random) {
         boolean v6 = random.nextInt(4) == 0;

@@ -31,6 +31,26 @@ class IpPrefixTest {
         assertEquals(IpPrefix.parse("198.18.0.0/15"), IpPrefix.parse("198.19.7.9/32").truncate(15));
     }
 
+    @ParameterizedTest
+    @CsvSource({"198.18.0.2/32", "198.18.0.0/15", "0.0.0.0/0", "fd00::2/128", "fd00:1:2:3:4:5:6:7/128", "ffff::/16", "::/0",
+        "1:2:3:4:8000::/65"})
+    void addressHalvesMakeTheSamePrefix(String text) {
+        IpPrefix prefix = IpPrefix.parse(text);
+        assertEquals(prefix, IpPrefix.ofBits(prefix.isIpv4(), prefix.high(), prefix.low(), prefix.length()));
+    }
+
+    @Test
+    void addressHalvesAreReadInNetworkOrder() {
+        IpPrefix v4 = IpPrefix.parse("198.18.0.2");
+        assertEquals(0, v4.high());
+        assertEquals(0xC6120002L, v4.low());
+        IpPrefix v6 = IpPrefix.parse("fd00:1:2:3:4:5:6:7");
+        assertEquals(0xfd00_0001_0002_0003L, v6.high());
+        assertEquals(0x0004_0005_0006_0007L, v6.low());
+        assertEquals("198.18.0.0/15", IpPrefix.ofBits(true, 0, 0xC6130102L, 15).toString());
+        assertEquals("fd00::/60", IpPrefix.ofBits(false, 0xfd00_0000_0000_0001L, 1, 60).toString());
+    }
+
     @Test
     void namesAreNeverResolved() {
         assertThrowsNamed("localhost.localdomain");

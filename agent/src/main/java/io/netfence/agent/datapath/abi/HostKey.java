@@ -15,16 +15,24 @@ public final class HostKey {
 
     /** Whether a prefix is an exact host, kept in nf_hosts rather than the trie. */
     public static boolean isHost(IpPrefix prefix) {
-        return prefix.length() == prefix.address().length * 8;
+        return isHost(prefix.isIpv4(), prefix.length());
+    }
+
+    /** The same for a prefix given by its family and length. */
+    public static boolean isHost(boolean ipv4, int length) {
+        return length == (ipv4 ? 32 : 128);
     }
 
     public static void encode(ByteBuffer out, int ruleset, IpPrefix host) {
+        encode(out, ruleset, host.isIpv4(), host.high(), host.low());
+    }
+
+    /** The same for a host given as address halves (see {@link io.netfence.agent.policy.AddressBits}). */
+    public static void encode(ByteBuffer out, int ruleset, boolean ipv4, long high, long low) {
         ByteBuffer b = out.order(ByteOrder.nativeOrder());
         b.putInt(ruleset);
-        b.putInt(host.isIpv4() ? Abi.FAMILY_IPV4 : Abi.FAMILY_IPV6);
-        byte[] address = host.address();
-        b.put(address);
-        b.put(new byte[16 - address.length]);
+        b.putInt(ipv4 ? Abi.FAMILY_IPV4 : Abi.FAMILY_IPV6);
+        AddressBytes.put(b, ipv4, high, low);
     }
 
     /** The ruleset a raw key belongs to. */

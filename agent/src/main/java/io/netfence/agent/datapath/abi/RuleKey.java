@@ -15,13 +15,19 @@ public final class RuleKey {
     private RuleKey() {}
 
     public static void encode(ByteBuffer out, int ruleset, IpPrefix prefix) {
+        encode(out, ruleset, prefix.isIpv4(), prefix.length(), prefix.high(), prefix.low());
+    }
+
+    /**
+     * The same for a prefix given as address halves (see {@link io.netfence.agent.policy.AddressBits}),
+     * host bits already cleared: the form large rulesets are compiled in.
+     */
+    public static void encode(ByteBuffer out, int ruleset, boolean ipv4, int length, long high, long low) {
         ByteBuffer b = out.order(ByteOrder.nativeOrder());
-        b.putInt(Abi.RULE_KEY_FIXED_BITS + prefix.length());
+        b.putInt(Abi.RULE_KEY_FIXED_BITS + length);
         b.putInt(ruleset);
-        b.putInt(prefix.isIpv4() ? Abi.FAMILY_IPV4 : Abi.FAMILY_IPV6);
-        byte[] address = prefix.address();
-        b.put(address);
-        b.put(new byte[16 - address.length]);
+        b.putInt(ipv4 ? Abi.FAMILY_IPV4 : Abi.FAMILY_IPV6);
+        AddressBytes.put(b, ipv4, high, low);
     }
 
     public static byte[] encode(int ruleset, IpPrefix prefix) {

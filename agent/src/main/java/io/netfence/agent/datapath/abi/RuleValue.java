@@ -14,6 +14,6 @@ public final class RuleValue {
 
     public static void encode(ByteBuffer out, Verdict verdict, int portList) {
         ByteBuffer b = out.order(ByteOrder.nativeOrder());
-        b.put((byte) Verdicts.abi(verdict)).put(new byte[3]).putInt(portList);
+        b.put((byte) Verdicts.abi(verdict)).put((byte) 0).putShort((short) 0).putInt(portList);
     }
 }
