@@ -1,6 +1,5 @@
 package io.netfence.agent.datapath;
 
-import io.netfence.agent.datapath.CompiledRuleset.Entry;
 import io.netfence.agent.datapath.abi.Abi;
 import io.netfence.agent.datapath.abi.HostKey;
 import io.netfence.agent.datapath.abi.PortListKey;
@@ -44,16 +43,16 @@ final class RulesetStore {
      * batches.
      */
     int write(RulesetOwner owner, CompiledRuleset ruleset) throws IOException {
-        List<Entry> hosts = ruleset.entries().stream().filter(e -> HostKey.isHost(e.prefix())).toList();
-        List<Entry> prefixes = hosts.isEmpty() ? ruleset.entries()
-                : ruleset.entries().stream().filter(e -> !HostKey.isHost(e.prefix())).toList();
-        int id = allocate(owner, ruleset, !hosts.isEmpty());
-        PrefixFile.write(PrefixFile.of(runtime, id), ruleset.entries().stream().map(Entry::prefix).toList());
+        PrefixEntries entries = ruleset.entries();
+        int hosts = entries.hostCount();
+        int id = allocate(owner, ruleset, hosts > 0);
+        PrefixFile.write(PrefixFile.of(runtime, id), entries);
         for (int i = 0; i < ruleset.portLists().size(); i++) {
             state.portLists.update(PortListKey.encode(id, i + 1), encode(ruleset.portLists().get(i)), BpfMap.ANY);
         }
-        writeEntries(state.hosts, HostKey.SIZE, hosts, (keys, prefix) -> HostKey.encode(keys, id, prefix));
-        writeEntries(state.rules, RuleKey.SIZE, prefixes, (keys, prefix) -> RuleKey.encode(keys, id, prefix));
+        writeEntries(state.hosts, HostKey.SIZE, hosts, (from, count, keys, values) -> entries.encodeHosts(id, from, count, keys, values));
+        writeEntries(state.rules, RuleKey.SIZE, entries.size() - hosts,
+                (from, count, keys, values) -> entries.encodePrefixes(id, from, count, keys, values));
         return id;
     }
 
@@ -61,15 +60,17 @@ final class RulesetStore {
         void encode(ByteBuffer keys, IpPrefix prefix);
     }
 
-    private static void writeEntries(BpfMap map, int keySize, List<Entry> entries, KeyEncoder key) throws IOException {
-        for (int start = 0; start < entries.size(); start += BATCH) {
-            int count = Math.min(BATCH, entries.size() - start);
+    /** Writes the next {@code count} entries of its map from entry {@code from} on; returns where the next batch starts. */
+    private interface BatchEncoder {
+        int encode(int from, int count, ByteBuffer keys, ByteBuffer values);
+    }
+
+    private static void writeEntries(BpfMap map, int keySize, int total, BatchEncoder encoder) throws IOException {
+        for (int written = 0, next = 0; written < total; written += BATCH) {
+            int count = Math.min(BATCH, total - written);
             ByteBuffer keys = ByteBuffer.allocate(count * keySize);
             ByteBuffer values = ByteBuffer.allocate(count * RuleValue.SIZE);
-            for (Entry entry : entries.subList(start, start + count)) {
-                key.encode(keys, entry.prefix());
-                RuleValue.encode(values, entry.fallback(), entry.portList());
-            }
+            next = encoder.encode(next, count, keys, values);
             map.updateAll(keys.array(), values.array(), count);
         }
     }
