@@ -206,6 +206,7 @@ public final class Agent implements AutoCloseable, AgentControl {
             rejected(List.of("policies not applied: " + e.getMessage()));
             return;
         }
+        worker.execute(() -> runLogged(reconciler::collectOldRulesets, "delete the rulesets of earlier policy versions"));
         policyNames = reconciler.policyNamesById();
         flowHistory.forgetAllBut(idsOf(specs, reconciler::records), reconciler.highestPolicyId());
         lastReload = new ReloadResult(Instant.now(), true, List.of());

@@ -92,6 +92,7 @@ final class Reconciler {
             datapath.deleteUnreferencedAgentRulesets(keptRulesets()); // what was written: nothing points at it
             throw e;
         }
+        boolean sameTargets = targets(specs).equals(targets(newSpecs));
         Set<String> names = new HashSet<>();
         for (PolicySpec spec : newSpecs) {
             names.add(spec.name());
@@ -104,8 +105,38 @@ final class Reconciler {
         appliedContent.keySet().retainAll(names);
         policyIds.keepOnly(names);
         specs = List.copyOf(newSpecs);
-        reconcileAll();
-        datapath.deleteUnreferencedAgentRulesets(keptRulesets()); // earlier versions, once no cgroup points at them
+        if (sameTargets) {
+            repointStale(); // only contents changed: the cgroups they are in force on, not the whole tree
+        } else {
+            reconcileAll();
+        }
+    }
+
+    /**
+     * Deletes the rulesets of earlier versions of the policies, once no cgroup points at them.
+     * Apart from {@link #apply}: the agent runs it right after, so a change is in force (and
+     * answered) without waiting for a scan of every cgroup's storage.
+     */
+    void collectOldRulesets() throws IOException {
+        datapath.deleteUnreferencedAgentRulesets(keptRulesets());
+    }
+
+    private static Map<String, String> targets(List<PolicySpec> specs) {
+        Map<String, String> targets = new HashMap<>();
+        specs.forEach(s -> targets.put(s.name(), s.target().text()));
+        return targets;
+    }
+
+    /**
+     * Points again every cgroup that points at a version of a policy other than the one in force
+     * (a changed policy, or a change an earlier apply could not finish).
+     */
+    private void repointStale() throws IOException {
+        for (Pointed p : new ArrayList<>(pointed.values())) {
+            if (p.policies().stream().anyMatch(a -> a != DENY_ALL && !a.equals(applied.get(a.name())))) {
+                ensure(p.path(), null);
+            }
+        }
     }
 
     /** Writes one policy's rulesets; a failure names the policy and where it is defined. */

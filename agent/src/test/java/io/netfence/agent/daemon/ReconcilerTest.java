@@ -44,7 +44,7 @@ class ReconcilerTest {
         Cgroup db = cgroup("/app.slice/db.service");
         Cgroup other = cgroup("/other.slice/x.service");
 
-        reconciler.apply(List.of(spec("services", "/app.slice/*.service", "deny 198.18.0.0/15")));
+        apply(List.of(spec("services", "/app.slice/*.service", "deny 198.18.0.0/15")));
 
         assertEquals(List.of("services"), datapath.policiesOf(web.id()));
         assertEquals(datapath.rulesetsOf(web.id()), datapath.rulesetsOf(db.id()), "one policy, one set of rulesets");
@@ -55,7 +55,7 @@ class ReconcilerTest {
     @Test
     void aCgroupRecreatedUnderTheSamePathGetsThePolicyAgain() throws IOException {
         Cgroup first = cgroup("/app.slice/web.service");
-        reconciler.apply(List.of(spec("web", "web.service", "deny any")));
+        apply(List.of(spec("web", "web.service", "deny any")));
 
         // moved away first, so that the new directory cannot reuse the old one's inode (its id)
         Path away = Files.move(first.directory(), first.directory().resolveSibling("gone"));
@@ -72,7 +72,7 @@ class ReconcilerTest {
     @Test
     void aRemovedCgroupReleasesItsAttachmentAndAnUnusedPolicyItsRulesets() throws IOException {
         Cgroup web = cgroup("/app.slice/web.service");
-        reconciler.apply(List.of(spec("web", "web.service", "deny any")));
+        apply(List.of(spec("web", "web.service", "deny any")));
         Set<Integer> rulesets = datapath.rulesetsOf(web.id());
 
         remove(web);
@@ -81,7 +81,7 @@ class ReconcilerTest {
         assertEquals(Set.of(), datapath.attachments().keySet());
         assertTrue(datapath.rulesets().containsAll(rulesets), "a policy in force keeps its rulesets for cgroups to come");
 
-        reconciler.apply(List.of());
+        apply(List.of());
 
         assertEquals(Set.of(), datapath.rulesets());
     }
@@ -89,9 +89,9 @@ class ReconcilerTest {
     @Test
     void aCgroupNoPolicyTargetsAnyMoreIsReleased() throws IOException {
         Cgroup web = cgroup("/app.slice/web.service");
-        reconciler.apply(List.of(spec("web", "web.service", "deny any")));
+        apply(List.of(spec("web", "web.service", "deny any")));
 
-        reconciler.apply(List.of(spec("db", "db.service", "deny any")));
+        apply(List.of(spec("db", "db.service", "deny any")));
 
         assertFalse(datapath.attachment(web.id()).isPresent());
         assertEquals(2, datapath.rulesets().size(), "only db's rulesets are left");
@@ -107,7 +107,7 @@ class ReconcilerTest {
         }
         specs.add(spec("p5", "/five.slice/web.service", "deny 198.18.0.5"));
 
-        reconciler.apply(specs);
+        apply(specs);
 
         assertEquals(List.of("p1", "p2", "p3", "p4"), datapath.policiesOf(four.id()));
         assertEquals(List.of("(deny-all)"), datapath.policiesOf(five.id()));
@@ -119,7 +119,7 @@ class ReconcilerTest {
     void aChangedPolicyDeletesItsOldRulesetsOnlyOnceNoCgroupPointsAtThem() throws IOException {
         Cgroup web = cgroup("/app.slice/web.service");
         Cgroup db = cgroup("/app.slice/db.service");
-        reconciler.apply(List.of(spec("services", "/app.slice/*.service", "deny 198.18.0.1")));
+        apply(List.of(spec("services", "/app.slice/*.service", "deny 198.18.0.1")));
         Set<Integer> old = datapath.rulesetsOf(web.id());
 
         datapath.failPointing(db.id());
@@ -129,7 +129,7 @@ class ReconcilerTest {
         assertTrue(datapath.rulesets().containsAll(old), "so the old rulesets stay");
 
         datapath.heal();
-        reconciler.apply(List.of(spec("services", "/app.slice/*.service", "deny 198.18.0.2")));
+        apply(List.of(spec("services", "/app.slice/*.service", "deny 198.18.0.2")));
 
         Set<Integer> current = datapath.rulesetsOf(web.id());
         assertEquals(current, datapath.rulesetsOf(db.id()));
@@ -140,10 +140,10 @@ class ReconcilerTest {
     void anUnchangedPolicyIsNotWrittenAgain() throws IOException {
         Cgroup web = cgroup("/app.slice/web.service");
         List<PolicySpec> specs = List.of(spec("web", "web.service", "deny any"));
-        reconciler.apply(specs);
+        apply(specs);
         Set<Integer> before = datapath.rulesets();
 
-        reconciler.apply(specs);
+        apply(specs);
 
         assertEquals(before, datapath.rulesets());
         assertEquals(before, datapath.rulesetsOf(web.id()));
@@ -152,7 +152,7 @@ class ReconcilerTest {
     @Test
     void aPolicyThatDoesNotFitLeavesThePoliciesInForceAndWritesNothing() throws IOException {
         Cgroup web = cgroup("/app.slice/web.service");
-        reconciler.apply(List.of(spec("web", "web.service", "deny 198.18.0.1")));
+        apply(List.of(spec("web", "web.service", "deny 198.18.0.1")));
         Set<Integer> before = datapath.rulesets();
         datapath.limitRulesets(3);
 
@@ -170,7 +170,7 @@ class ReconcilerTest {
         datapath.attachByCli(web, new Policy(web.path(), RuleSyntax.parse(Verdict.DENY, "any"), List.of(), false));
         Set<Integer> cli = datapath.rulesetsOf(web.id());
 
-        reconciler.apply(List.of(spec("web", "web.service", "deny 198.18.0.1")));
+        apply(List.of(spec("web", "web.service", "deny 198.18.0.1")));
 
         assertEquals(cli, datapath.rulesetsOf(web.id()));
         assertTrue(reconciler.conflicts().get(web.path()).contains("'netfence attach'"), reconciler.conflicts().toString());
@@ -196,4 +196,10 @@ class ReconcilerTest {
         return new PolicySpec(policy, Target.parse(target), name + ".yaml");
     }
 
+
+    /** As the agent applies: the change, then the rulesets of earlier versions collected. */
+    private void apply(List<PolicySpec> specs) throws IOException {
+        reconciler.apply(specs);
+        reconciler.collectOldRulesets();
+    }
 }
