@@ -143,6 +143,7 @@ final class AgentNames implements AttachmentNames, LookupListener, AutoCloseable
 
     /** Expires the memory and compacts its journal: on the agent's thread, every few seconds. */
     void maintain() throws IOException {
+        memory.retain(byScope.keySet()); // runs after the first reconciliation: every live attachment is registered
         memory.expire(System.nanoTime());
         memory.compactIfLarge(memoryFile, proxy.port());
     }

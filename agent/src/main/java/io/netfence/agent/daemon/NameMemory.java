@@ -99,6 +99,15 @@ final class NameMemory implements LookupListener {
         }
     }
 
+    /** Forgets every attachment but {@code live}: those of cgroups gone while no agent ran, say. */
+    void retain(java.util.Set<Integer> live) {
+        for (Integer scope : new java.util.ArrayList<>(byScope.keySet())) {
+            if (!live.contains(scope)) {
+                forget(scope);
+            }
+        }
+    }
+
     void forget(int scope) {
         Map<String, Map<InetAddress, Long>> gone = byScope.remove(scope);
         if (gone != null) {

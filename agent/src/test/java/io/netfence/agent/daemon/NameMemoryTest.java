@@ -107,6 +107,17 @@ class NameMemoryTest {
     }
 
     @Test
+    void attachmentsNoLongerInForceAreForgotten() throws Exception {
+        NameMemory memory = new NameMemory(100);
+        memory.learned(7, "a.example.test", List.of(address("198.18.0.1")), 100 * SECOND);
+        memory.learned(8, "b.example.test", List.of(address("198.18.0.2")), 100 * SECOND);
+        memory.retain(java.util.Set.of(8));
+        assertEquals(1, memory.size());
+        memory.teachAgain(learned, 8, List.of(policy(8, 40, "b.example.test")), 0);
+        assertEquals(List.of("8/40 198.18.0.2 until " + 100 * SECOND), kernel);
+    }
+
+    @Test
     void aJournalNamingAHostInsteadOfAnAddressIsNotResolved() throws Exception {
         Path file = dir.resolve("names.json");
         Files.writeString(file, "{\"version\":1,\"proxy_port\":5353}\n"
