@@ -62,26 +62,41 @@ static __always_inline int nf_learned_is_current(const struct nf_learned_value *
 	return learned->expires_ns > bpf_ktime_get_ns();
 }
 
+/*
+ * A matched entry's decision (an nf_rules/nf_hosts entry or a learned address): the first port
+ * rule of its list that matches, else its own verdict; -1 when it has none for this flow (a
+ * learned name rule with port rules only: the prefix rules decide).
+ */
+static __always_inline int nf_entry_verdict(__u32 ruleset, __u32 portlist, __u8 verdict, const struct nf_flow *flow,
+					    int own)
+{
+	int port_verdict;
+
+	if (portlist) {
+		port_verdict = nf_first_matching_port_rule(ruleset, portlist, nf_proto_bit(flow->protocol, flow->family),
+							   flow->port);
+		if (port_verdict >= 0)
+			return port_verdict;
+	}
+	if (verdict == NF_LEARNED_NO_VERDICT)
+		return -1;
+	if (verdict == NF_RULE_ALLOW_OWN)
+		return own ? NF_ALLOW : NF_DENY;
+	/* compare, never return the map byte: the verifier wants R0 provably in [0, 1] */
+	return verdict == NF_ALLOW ? NF_ALLOW : NF_DENY;
+}
+
 /* An address learned from a name rule's answer: its verdict, -1 when it has none for this flow. */
 static __always_inline int nf_decide_learned(__u32 ruleset, __u32 scope, const struct nf_flow *flow)
 {
 	struct nf_learned_key key = { .scope = scope, .ruleset = ruleset, .family = flow->family };
 	struct nf_learned_value *learned;
-	int verdict;
 
 	__builtin_memcpy(key.addr, flow->addr, sizeof(key.addr));
 	learned = bpf_map_lookup_elem(&nf_learned, &key);
 	if (!learned || !nf_learned_is_current(learned, flow))
 		return -1;
-	if (learned->portlist) {
-		verdict = nf_first_matching_port_rule(ruleset, learned->portlist, nf_proto_bit(flow->protocol, flow->family),
-						      flow->port);
-		if (verdict >= 0)
-			return verdict;
-	}
-	if (learned->verdict == NF_LEARNED_NO_VERDICT)
-		return -1;
-	return learned->verdict == NF_ALLOW ? NF_ALLOW : NF_DENY;
+	return nf_entry_verdict(ruleset, learned->portlist, learned->verdict, flow, 0);
 }
 
 /*
@@ -119,16 +134,7 @@ static __always_inline int nf_decide(__u32 ruleset, const struct nf_flow *flow, 
 	}
 	if (!entry)
 		return NF_ALLOW;
-	if (entry->portlist) {
-		verdict = nf_first_matching_port_rule(ruleset, entry->portlist, nf_proto_bit(flow->protocol, flow->family),
-						      flow->port);
-		if (verdict >= 0)
-			return verdict;
-	}
-	if (entry->verdict == NF_RULE_ALLOW_OWN)
-		return own ? NF_ALLOW : NF_DENY;
-	/* compare, never return the map byte: the verifier wants R0 provably in [0, 1] */
-	return entry->verdict == NF_ALLOW ? NF_ALLOW : NF_DENY;
+	return nf_entry_verdict(ruleset, entry->portlist, entry->verdict, flow, own) == NF_ALLOW ? NF_ALLOW : NF_DENY;
 }
 
 static __always_inline void nf_record_denial(struct nf_cg_stats *stats, const struct nf_flow *flow)

@@ -239,12 +239,10 @@ static __always_inline int nf_skb_unsteer(struct __sk_buff *skb, int direction, 
 	if (nf_unsteer(flow, bpf_ntohs(direction == NF_DIR_EGRESS ? ports[1] : ports[0]), nf_scope(), direction))
 		return 1;
 	/*
-	 * The local end: the IPv4 header's source on egress, its destination on ingress; its socket's
-	 * mark: the packet carries it on egress (a SYN-ACK's too, from the listener), the receiving
-	 * socket has it on ingress.
+	 * The local end's socket mark, checked first (only a proxy's socket has it): the packet carries
+	 * it on egress (a SYN-ACK's too, from the listener), the receiving socket has it on ingress.
+	 * Then the local address: the IPv4 header's source on egress, its destination on ingress.
 	 */
-	if (bpf_skb_load_bytes(skb, direction == NF_DIR_EGRESS ? 12 : 16, &local_ip4, sizeof(local_ip4)))
-		return 0;
 	if (direction == NF_DIR_EGRESS) {
 		mark = skb->mark;
 	} else {
@@ -256,6 +254,10 @@ static __always_inline int nf_skb_unsteer(struct __sk_buff *skb, int direction, 
 			return 0;
 		mark = sk->mark;
 	}
+	if (mark != NF_PROXY_MARK)
+		return 0;
+	if (bpf_skb_load_bytes(skb, direction == NF_DIR_EGRESS ? 12 : 16, &local_ip4, sizeof(local_ip4)))
+		return 0;
 	return nf_proxy_end(local_ip4, bpf_ntohs(direction == NF_DIR_EGRESS ? ports[0] : ports[1]), mark);
 }
 

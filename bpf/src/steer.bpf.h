@@ -73,6 +73,8 @@ static __always_inline struct nf_dns_steer *nf_steered(const struct nf_flow *flo
 	if (flow->family != NF_FAMILY_IPV4 || flow->addr[0] != 127)
 		return NULL;
 	index = ((__u32)flow->addr[1] << 16) | ((__u32)flow->addr[2] << 8) | flow->addr[3];
+	if (index < 2) /* 127.0.0.0 and 127.0.0.1, most loopback traffic, are never steered: no lookup */
+		return NULL;
 	steer = bpf_map_lookup_elem(&nf_dns_steer, &index);
 	if (!steer || steer->proxy_port != remote_port)
 		return NULL;
