@@ -42,7 +42,7 @@ import picocli.CommandLine.Parameters;
                 "Both sides are judged by their rules with netfence's semantics (longest prefix, then port, then protocol, "
                 + "deny on a tie, no match allows), whatever their mode (an audit policy's would-be denials count as "
                 + "denials), per policy: other policies on the same cgroups are left out. Flows are recorded by address: "
-                + "name rules in a rules file judge none of them, and are listed as such.",
+                + "name rules (of either side) judge none of them, and the candidate's are listed as such.",
                 "The flows come from the agent's flow history ('flow_history: {enabled: true}' in its config) or from a "
                 + "policy in learn mode.",
                 "",
@@ -120,18 +120,26 @@ public final class PolicyDiffCommand implements Callable<Integer> {
                         + String.join(", ", specs.stream().map(PolicySpec::name).toList()) + ")");
             }
             return chosen.stream().map(s -> new Candidate(s.name(), new PolicyDiff.Rules(s.policy().egress(), s.policy().ingress()),
-                    List.of())).toList();
+                    namesOf(s.policy().egressNames(), s.policy().ingressNames()))).toList();
         }
         if (policy == null) {
             throw new UsageException(file + " is a rules file: say which policy in force it would replace with --policy NAME");
         }
         RulesFile.Rules rules = RulesFile.read(file);
-        List<NameRule> names = new ArrayList<>(rules.egressNames());
-        names.addAll(rules.ingressNames());
-        return List.of(new Candidate(policy, new PolicyDiff.Rules(rules.egress(), rules.ingress()), names));
+        return List.of(new Candidate(policy, new PolicyDiff.Rules(rules.egress(), rules.ingress()),
+                namesOf(rules.egressNames(), rules.ingressNames())));
     }
 
-    /** The policy in force, read back from its rules as the agent lists them. */
+    private static List<NameRule> namesOf(List<NameRule> egress, List<NameRule> ingress) {
+        List<NameRule> names = new ArrayList<>(egress);
+        names.addAll(ingress);
+        return names;
+    }
+
+    /**
+     * The policy in force, read back from its rules as the agent lists them; its name rules, like
+     * a candidate's, judge no recorded flow.
+     */
     private static PolicyDiff.Rules rulesOf(PolicyView view) throws IOException {
         try {
             return new PolicyDiff.Rules(parse(view.egress(), new PacketSockets[] {PacketSockets.BY_DEFAULT}), parse(view.ingress(), null));
@@ -142,8 +150,9 @@ public final class PolicyDiffCommand implements Callable<Integer> {
 
     private static List<Rule> parse(List<String> lines, PacketSockets[] packetSockets) {
         List<Rule> rules = new ArrayList<>();
+        List<NameRule> names = new ArrayList<>();
         for (String line : lines) {
-            RuleLines.add(line, rules, packetSockets);
+            RuleLines.add(line, rules, names, packetSockets);
         }
         return rules;
     }
@@ -162,7 +171,7 @@ public final class PolicyDiffCommand implements Callable<Integer> {
         }
         if (!candidate.names().isEmpty()) {
             System.out.println("note: " + candidate.names().size() + " name rules judge no recorded flow (flows are recorded by "
-                    + "address; agent policies take no name rules): " + String.join(", ",
+                    + "address, under the address rules of both sides): " + String.join(", ",
                     candidate.names().stream().map(NameRule::toString).limit(5).toList())
                     + (candidate.names().size() > 5 ? ", ..." : ""));
         }

@@ -45,7 +45,7 @@ class PolicyDiffCommandTest extends CapturedConsole {
         public ApiResponse policies() {
             return ApiResponse.ok(new ApiBody.PolicyList(List.of(new ApiBody.PolicyView("svc", "/test/svc", "enforce", "svc.yaml",
                     List.of("deny 0.0.0.0/0", "deny ::/0", "allow 198.18.1.2:8080/tcp", "allow 198.18.2.2:5353/udp",
-                            "allow 198.18.3.2/icmp"),
+                            "allow 198.18.3.2/icmp", "allow api.example.test:443/tcp"), // a name rule judges no recorded flow
                     List.of("deny 0.0.0.0/0", "deny ::/0", "allow 198.18.1.2:32768-65535/tcp", "allow 198.18.2.2:32768-65535/udp",
                             "allow 198.18.3.2/icmp"), List.of("/test/svc"))), Map.of(), null));
         }
@@ -151,8 +151,8 @@ class PolicyDiffCommandTest extends CapturedConsole {
                 "--policy", "svc");
 
         assertEquals(1, code, stderr());
-        assertTrue(stdout().contains("note: 1 name rules judge no recorded flow (flows are recorded by address; agent policies "
-                + "take no name rules): allow api.example.test:443/tcp\n"), stdout());
+        assertTrue(stdout().contains("note: 1 name rules judge no recorded flow (flows are recorded by address, under the "
+                + "address rules of both sides): allow api.example.test:443/tcp\n"), stdout());
         assertTrue(stdout().contains("would allow, denied now (1):\n  egress  198.18.4.2:8080/tcp         2 packets (2 denied), "),
                 stdout());
     }
