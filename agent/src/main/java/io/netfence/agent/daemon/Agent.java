@@ -11,6 +11,7 @@ import io.netfence.agent.daemon.events.EventPump;
 import io.netfence.agent.daemon.metrics.MetricsServer;
 import io.netfence.agent.daemon.metrics.NetfenceMetrics;
 import io.netfence.agent.datapath.KernelDatapath;
+import io.netfence.agent.datapath.abi.CgroupPolicy;
 import io.netfence.agent.datapath.PolicyIds;
 import io.netfence.agent.datapath.PacketSocketPolicing;
 import io.netfence.agent.host.AgentPidFile;
@@ -107,6 +108,8 @@ public final class Agent implements AutoCloseable, AgentControl {
         try {
             agent.call(() -> {
                 agent.reloadNow();
+                agent.names.forgetAllBut(datapath.attachments().keySet().stream().map(CgroupPolicy::scopeOf)
+                        .collect(java.util.stream.Collectors.toSet()));
                 return null;
             });
             agent.events = new EventHub(config.eventsFile());

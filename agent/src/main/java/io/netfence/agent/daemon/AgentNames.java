@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -143,7 +144,6 @@ final class AgentNames implements AttachmentNames, LookupListener, AutoCloseable
 
     /** Expires the memory and compacts its journal: on the agent's thread, every few seconds. */
     void maintain() throws IOException {
-        memory.retain(byScope.keySet()); // runs after the first reconciliation: every live attachment is registered
         memory.expire(System.nanoTime());
         memory.compactIfLarge(memoryFile, proxy.port());
     }
@@ -153,8 +153,13 @@ final class AgentNames implements AttachmentNames, LookupListener, AutoCloseable
         return proxy.names();
     }
 
-    int rememberedAddresses() {
-        return memory.size();
+    /**
+     * Forgets what an earlier agent remembered for attachments no longer in the kernel (cgroups
+     * removed while no agent ran): once, at start. The others (an agent's, a run's) stay until
+     * they expire, whether or not this agent has registered them yet.
+     */
+    void forgetAllBut(Set<Integer> attachedScopes) {
+        memory.retain(attachedScopes);
     }
 
     @Override

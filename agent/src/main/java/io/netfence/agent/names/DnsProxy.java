@@ -103,7 +103,7 @@ public final class DnsProxy implements AutoCloseable {
      * attachments pointed at it by an earlier agent are answered again as soon as it is back.
      */
     public static DnsProxy bind(DnsLimits limits, int port) throws IOException {
-        return port == 0 ? bind(limits) : bindOnce(limits, port);
+        return bindOnce(limits, port);
     }
 
     private static DnsProxy bindOnce(DnsLimits limits, int wantedPort) throws IOException {
