@@ -45,17 +45,17 @@ final class EventNames {
     }
 
     Function<Event, DenialEvent> resolver() {
-        return event -> {
-            String path = path(event.cgroupId());
-            return new DenialEvent(wallClock.apply(event.timestampNanos()), event, path, unitOf(path), policy(event),
-                    hostName(event).orElse(null));
-        };
+        return event -> named(event, hostName(event).orElse(null));
     }
 
     /** A lookup the agent's proxy refused, named as kernel events are. */
     DenialEvent lookupRefused(Event event, String name) {
+        return named(event, name);
+    }
+
+    private DenialEvent named(Event event, String hostName) {
         String path = path(event.cgroupId());
-        return new DenialEvent(wallClock.apply(event.timestampNanos()), event, path, unitOf(path), policy(event), name);
+        return new DenialEvent(wallClock.apply(event.timestampNanos()), event, path, unitOf(path), policy(event), hostName);
     }
 
     /** The name the destination was learned from, when the agent's proxy answered it for this cgroup. */

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Lookups the agent's policies refused (or, in audit mode, would have): counted by policy and
  * mode for the metrics, and turned into events the way the kernel makes denial events, at most
- * one a second per cgroup and name, the others counted in the next one's suppressed_before.
+ * one a second per cgroup, policy and name, the others counted in the next one's suppressed_before.
  */
 final class LookupRefusals {
     private static final long EVENT_INTERVAL_NANOS = 1_000_000_000L;
@@ -25,7 +25,8 @@ final class LookupRefusals {
     /** A policy and its mode ("enforce" or "audit"). */
     record Key(String policy, String mode) {}
 
-    private record RateKey(long cgroupId, String name) {}
+    /** Per policy too: two policies refusing one lookup each get their event. */
+    private record RateKey(long cgroupId, int policyId, String name) {}
 
     private static final class Rate {
         long lastNanos;
@@ -48,7 +49,7 @@ final class LookupRefusals {
         counts.computeIfAbsent(new Key(policy, audit ? "audit" : "enforce"), k -> new LongAdder()).increment();
         int suppressedBefore;
         synchronized (rates) {
-            Rate rate = rates.computeIfAbsent(new RateKey(steer.cgroupId(), name), k -> new Rate());
+            Rate rate = rates.computeIfAbsent(new RateKey(steer.cgroupId(), policyId, name), k -> new Rate());
             if (rate.lastNanos != 0 && nowNanos - rate.lastNanos < EVENT_INTERVAL_NANOS) {
                 rate.suppressed++;
                 return Optional.empty();
