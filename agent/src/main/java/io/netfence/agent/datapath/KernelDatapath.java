@@ -64,16 +64,7 @@ public final class KernelDatapath implements Datapath {
      * @param ownerPid the {@code netfence run} process, 0 for {@code attach}
      */
     public void attach(Cgroup cgroup, Policy policy, AttachmentRecord.Kind kind, long ownerPid) throws IOException {
-        attach(cgroup, policy, List.of(), kind, ownerPid, 0);
-    }
-
-    /**
-     * The same, with policies already in the kernel added as further slots (they must allow too):
-     * an unprivileged run carries the policies its caller is under, by their rulesets.
-     */
-    public void attach(Cgroup cgroup, Policy policy, List<PolicySlot> inherited, AttachmentRecord.Kind kind, long ownerPid)
-            throws IOException {
-        attach(cgroup, policy, inherited, kind, ownerPid, 0);
+        attach(cgroup, policy, List.of(), List.of(), kind, ownerPid, 0);
     }
 
     /**
@@ -84,24 +75,17 @@ public final class KernelDatapath implements Datapath {
      */
     public AppliedPolicy attach(Cgroup cgroup, Policy policy, AttachmentRecord.Kind kind, long ownerPid, int dnsPort)
             throws IOException {
-        return attach(cgroup, policy, List.of(), kind, ownerPid, dnsPort);
+        return attach(cgroup, policy, List.of(), List.of(), kind, ownerPid, dnsPort);
     }
 
     /**
-     * The general form: the policy, policies already in the kernel as further slots, and the port
-     * of the DNS proxy (0: none) the cgroup's queries are steered to where the policy has name rules.
+     * The general form: the policy; {@code carried}, policies already in the kernel that keep
+     * their name rules in this cgroup (the DNS proxy learns for them under this cgroup's scope);
+     * {@code inherited}, further policies in the kernel taken by their slots (they must allow
+     * too: a run through the agent carries every policy its caller is under); and the port of the
+     * DNS proxy (0: none) the cgroup's queries are steered to where a policy has name rules.
      *
      * @return the policy as written, with the name tables the proxy applies
-     */
-    public AppliedPolicy attach(Cgroup cgroup, Policy policy, List<PolicySlot> inherited, AttachmentRecord.Kind kind,
-                                long ownerPid, int dnsPort)
-            throws IOException {
-        return attach(cgroup, policy, List.of(), inherited, kind, ownerPid, dnsPort);
-    }
-
-    /**
-     * The same, with {@code carried}: policies already in the kernel that keep their name rules
-     * in this cgroup (its own DNS proxy registration learns for them), before the plain inherited slots.
      */
     public AppliedPolicy attach(Cgroup cgroup, Policy policy, List<AppliedPolicy> carried, List<PolicySlot> inherited,
                                 AttachmentRecord.Kind kind, long ownerPid, int dnsPort)

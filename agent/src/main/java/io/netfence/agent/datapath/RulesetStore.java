@@ -118,11 +118,8 @@ final class RulesetStore {
             List<IpPrefix> prefixes = PrefixFile.read(file);
             List<IpPrefix> hosts = prefixes.stream().filter(HostKey::isHost).toList();
             List<IpPrefix> others = hosts.isEmpty() ? prefixes : prefixes.stream().filter(p -> !HostKey.isHost(p)).toList();
-            deleteEntries(state.hosts, HostKey.SIZE, (id & Abi.RULESET_HAS_HOSTS) != 0 ? hosts : List.of(),
-                    (keys, prefix) -> HostKey.encode(keys, id, prefix));
-            // a ruleset written before nf_hosts existed has its hosts in the trie
-            deleteEntries(state.rules, RuleKey.SIZE, (id & Abi.RULESET_HAS_HOSTS) != 0 ? others : prefixes,
-                    (keys, prefix) -> RuleKey.encode(keys, id, prefix));
+            deleteEntries(state.hosts, HostKey.SIZE, hosts, (keys, prefix) -> HostKey.encode(keys, id, prefix));
+            deleteEntries(state.rules, RuleKey.SIZE, others, (keys, prefix) -> RuleKey.encode(keys, id, prefix));
             Optional<byte[]> info = state.rulesets.lookup(RulesetInfo.key(id));
             int lists = info.map(RulesetInfo::decode).map(RulesetInfo::portLists).orElse(0);
             for (int i = 1; i <= lists; i++) {

@@ -57,9 +57,4 @@ public record CgroupPolicy(List<PolicySlot> slots, int scope, int dnsPort) {
         }
         return slots;
     }
-
-    /** The DNS proxy port of a raw value (0: none). */
-    public static int decodeDnsPort(byte[] value) {
-        return ByteBuffer.wrap(value).order(ByteOrder.nativeOrder()).getInt(OFFSET_DNS_PORT);
-    }
 }

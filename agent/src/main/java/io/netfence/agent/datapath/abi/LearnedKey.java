@@ -21,9 +21,4 @@ public final class LearnedKey {
         b.put(raw);
         return b.array();
     }
-
-    /** The scope of a raw key. */
-    public static int scope(byte[] key) {
-        return ByteBuffer.wrap(key).order(ByteOrder.nativeOrder()).getInt(OFFSET_SCOPE);
-    }
 }
