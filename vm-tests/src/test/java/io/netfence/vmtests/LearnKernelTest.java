@@ -233,6 +233,11 @@ class LearnKernelTest {
             agent.writePolicy("quiet.yaml", "policies:\n  - name: quiet\n    target: " + quiet + "\n" + rules(true, "    "));
             agent.start();
             awaitConfined(quiet);
+            List<String> probes = Probe.command("tcp", hosts.get(0).peerV4, "" + TCP_PORT, "to-tcp", "+", "udp", hosts.get(1).peerV4,
+                    "" + UDP_PORT, "to-udp");
+            assertEquals(List.of("echo to-tcp", "sent reply"), cgroups.run(quiet, probes).stdoutLines());
+            String recorded = agent.api().get("/v1/flows/quiet").body();
+            assertTrue(recorded.contains("\"flows\":[]"), "the kernel recorded nothing for the enforced policy: " + recorded);
             Path candidate = dir.resolve("quiet.rules");
             Files.writeString(candidate, "deny any\n");
 
