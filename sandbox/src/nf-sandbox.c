@@ -325,11 +325,6 @@ static void own_cgroup(char *path, size_t size)
 }
 
 /*
- * An unprivileged run: the agent has moved this process into the run's cgroup while it was
- * stopped. A user namespace in which the user is still the user gives it the right to make a PID
- * namespace (and a network namespace) of its own; nothing here needs privilege.
- */
-/*
  * A run through the agent: stops at once; the agent moves this process into the run's cgroup and
  * the CLI lets it continue. Refuses to go on if it was not moved.
  */
@@ -344,6 +339,11 @@ static void await_agent(const char *command)
 		die("the netfence agent did not move this run into its cgroup; not running %s unconfined", command);
 }
 
+/*
+ * An unprivileged run: the agent has moved this process into the run's cgroup while it was
+ * stopped. A user namespace in which the user is still the user gives it the right to make a PID
+ * namespace (and a network namespace) of its own; nothing here needs privilege.
+ */
 static void run_for_agent(int netns, char **command)
 {
 	char map[64];
@@ -424,6 +424,8 @@ int main(int argc, char **argv)
 			die("nf-sandbox: unexpected argument '%s'", argv[i]);
 		}
 	}
+	if (agent && geteuid() != 0 && (user || keep))
+		die("nf-sandbox: --user and --keep-privileges are root's");
 	if (!command || (!procs == !agent))
 		die("usage: nf-sandbox --procs PATH|--agent [--user USER] [--netns] [--keep-privileges] -- EXE ARGV0 [ARGS...]");
 	/* first of all: nothing of the command ever runs outside the run's cgroup */
