@@ -71,7 +71,7 @@ final class AgentRun {
             throw new IllegalStateException("the sandbox did not stop to wait for the agent");
         }
         ApiClient agent = new ApiClient(runSocket);
-        RunRequest request = new RunRequest(child.pid(), RuleTexts.egress(policy), RuleTexts.ingress(policy), policy.audit());
+        RunRequest request = request(child.pid(), policy);
         ApiClient.Reply reply;
         try {
             reply = agent.post("/v1/runs", "run", ApiJson.write(request));
@@ -94,6 +94,11 @@ final class AgentRun {
             RunCommand.report(summary.denials(), summary.recent(), summary.audit());
         }
         return exitCode;
+    }
+
+    /** What the agent is asked: confine the stopped process {@code pid} with the policy's rules, as lines. */
+    static RunRequest request(long pid, Policy policy) {
+        return new RunRequest(pid, RuleTexts.egress(policy), RuleTexts.ingress(policy), policy.audit());
     }
 
     /** Waits for the process to stop itself (state T in /proc), as nf-sandbox --agent does first. */

@@ -5,8 +5,6 @@ import io.netfence.agent.api.ApiJson;
 import io.netfence.agent.api.RunRequest;
 import io.netfence.agent.datapath.PolicyCompiler;
 import io.netfence.agent.policy.Policy;
-import io.netfence.agent.policy.RuleSyntax;
-import io.netfence.agent.policy.RuleTexts;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -115,7 +113,7 @@ final class ArchiveTraining {
         RunCommand.resolve("true");
         SandboxLauncher.fileName(SandboxLauncher.binary());
         AgentRun.socket(null);
-        RunRequest request = new RunRequest(1, RuleTexts.egress(policy), RuleSyntax.texts(policy.ingress()), policy.audit());
+        RunRequest request = AgentRun.request(1, policy);
         ApiJson.read(ApiJson.write(request), RunRequest.class);
         ApiJson.read(ApiJson.write(new ApiBody.RunFinished(1, List.of("198.18.0.66:443/tcp (connect)"), false)), ApiBody.RunFinished.class);
     }
