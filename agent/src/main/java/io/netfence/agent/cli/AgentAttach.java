@@ -2,14 +2,13 @@ package io.netfence.agent.cli;
 
 import io.netfence.agent.api.ApiBody.Applied;
 import io.netfence.agent.api.ApiClient;
+import io.netfence.agent.config.PolicyYaml;
 import io.netfence.agent.policy.Policy;
-import io.netfence.agent.policy.RuleTexts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -25,7 +24,7 @@ final class AgentAttach {
     /** The agent policy's name for a cgroup: "attach-" and the path, made a policy name. */
     static String policyName(String cgroupPath) {
         String name = "attach-" + cgroupPath.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._]+", "-").replaceAll("^-+|-+$", "");
-        if (name.length() <= NAME_MAX && name.toLowerCase(Locale.ROOT).equals(name) && cgroupPath.equals(cgroupPath.toLowerCase(Locale.ROOT))) {
+        if (name.length() <= NAME_MAX && cgroupPath.equals(cgroupPath.toLowerCase(Locale.ROOT))) {
             return name;
         }
         // too long, or upper case folded: a digest of the exact path keeps two cgroups apart
@@ -35,14 +34,7 @@ final class AgentAttach {
 
     /** The policy file the agent is sent. */
     static String yaml(String name, String cgroupPath, Policy policy) {
-        StringBuilder yaml = new StringBuilder("policies:\n  - name: ").append(name).append('\n')
-                .append("    target: ").append(quoted(cgroupPath)).append('\n');
-        if (policy.audit()) {
-            yaml.append("    mode: audit\n");
-        }
-        section(yaml, "egress", RuleTexts.egress(policy));
-        section(yaml, "ingress", RuleTexts.ingress(policy));
-        return yaml.toString();
+        return PolicyYaml.policies(name, cgroupPath, policy);
     }
 
     static void attach(ApiClient agent, String cgroupPath, Policy policy) throws IOException {
@@ -57,18 +49,6 @@ final class AgentAttach {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    private static void section(StringBuilder yaml, String key, List<String> rules) {
-        if (rules.isEmpty()) {
-            return;
-        }
-        yaml.append("    ").append(key).append(":\n");
-        rules.forEach(rule -> yaml.append("      - ").append(quoted(rule)).append('\n'));
-    }
-
-    private static String quoted(String text) {
-        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     private static String digest(String text) {

@@ -1,6 +1,6 @@
 package io.netfence.agent.config;
 
-import io.netfence.agent.policy.RuleSyntax;
+import io.netfence.agent.policy.Policy;
 import io.netfence.agent.policy.RuleTexts;
 import java.util.List;
 
@@ -9,14 +9,19 @@ public final class PolicyYaml {
     private PolicyYaml() {}
 
     public static String write(PolicySpec spec, String appliedFrom) {
+        return "# added with 'netfence apply' from " + appliedFrom.replaceAll("[\r\n]", " ") + "\n"
+                + policies(spec.name(), spec.target().text(), spec.policy());
+    }
+
+    /** A policy file of the one policy {@code name} on {@code target}. */
+    public static String policies(String name, String target, Policy policy) {
         StringBuilder out = new StringBuilder();
-        out.append("# added with 'netfence apply' from ").append(appliedFrom.replaceAll("[\r\n]", " ")).append('\n');
         out.append("policies:\n");
-        out.append("  - name: ").append(quote(spec.name())).append('\n');
-        out.append("    target: ").append(quote(spec.target().text())).append('\n');
-        out.append("    mode: ").append(spec.policy().learn() ? "learn" : spec.policy().audit() ? "audit" : "enforce").append('\n');
-        rules(out, "egress", RuleTexts.egress(spec.policy()));
-        rules(out, "ingress", RuleTexts.ingress(spec.policy()));
+        out.append("  - name: ").append(quote(name)).append('\n');
+        out.append("    target: ").append(quote(target)).append('\n');
+        out.append("    mode: ").append(policy.learn() ? "learn" : policy.audit() ? "audit" : "enforce").append('\n');
+        rules(out, "egress", RuleTexts.egress(policy));
+        rules(out, "ingress", RuleTexts.ingress(policy));
         return out.toString();
     }
 
