@@ -21,6 +21,8 @@ fi
 install -D -m 755 "$root/dist/deb/netfence" "$pkg/usr/bin/netfence"
 # postinst makes the CLI's start-up cache with it, for the installed jar and JDK
 install -D -m 755 "$root/dist/startup-cache" "$pkg/usr/lib/netfence/startup-cache"
+# `netfence run` through the agent starts with it, without a JVM (sandbox/src/client.c)
+install -s -D -m 755 "$root/sandbox/target/classes/io/netfence/sandbox/nf-sandbox" "$pkg/usr/lib/netfence/nf-sandbox"
 # the jar without what an amd64 host never loads: JNA's and Netty's native code for other
 # platforms and GraalVM native-image metadata (about 5 MB of 7.5)
 install -D -m 644 "$jar" "$pkg/usr/share/netfence/netfence.jar"

@@ -6,6 +6,7 @@
  *   nf-sandbox --procs CGROUP_PROCS [--user USER|UID] [--netns] [--keep-privileges]
  *              -- EXECUTABLE ARGV0 [ARGS...]
  *   nf-sandbox --agent [--user USER|UID] [--netns] [--keep-privileges] -- EXECUTABLE ARGV0 [ARGS...]
+ *   nf-sandbox --client LAUNCHER run [RUN OPTIONS] -- COMMAND [ARGS...]   (client.c)
  *
  * The command runs as USER, else as the user sudo was invoked by (SUDO_UID, that user's primary
  * and supplementary groups), else as root inside a user namespace in which uid 0 is the host's
@@ -17,7 +18,8 @@
  * host root.
  *
  * With --agent (a `netfence run` through the agent) it stops itself at once instead of joining
- * the cgroup; the netfence agent moves it into the run's cgroup and the CLI lets it continue. As
+ * the cgroup; the netfence agent moves it into the run's cgroup and the CLI lets it continue.
+ * With --client it is that CLI itself, for runs through the agent without a JVM (client.c). As
  * root it then goes on as above. As any other user (--user and --keep-privileges are root's) it
  * takes a user namespace of its own (the user stays the user), a PID namespace with its own /proc
  * and the rest as above, all without privilege.
@@ -46,6 +48,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "nf-sandbox.h"
+
 #define EXIT_SETUP 125
 #define NOBODY 65534
 #define MAX_GROUPS 256
@@ -55,7 +59,7 @@ static const int forwarded[] = { SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGU
 static volatile pid_t forward_to;
 static int interactive;
 
-static void die(const char *format, ...)
+void die(const char *format, ...)
 {
 	va_list args;
 
@@ -237,7 +241,7 @@ static void forward_signals(void)
 }
 
 /* Waits for pid (reaping any other child meanwhile) and exits as it did. */
-static void exit_like(pid_t pid)
+static void __attribute__((noreturn)) exit_like(pid_t pid)
 {
 	for (;;) {
 		int status;
@@ -328,7 +332,7 @@ static void own_cgroup(char *path, size_t size)
  * A run through the agent: stops at once; the agent moves this process into the run's cgroup and
  * the CLI lets it continue. Refuses to go on if it was not moved.
  */
-static void await_agent(const char *command)
+void await_agent(const char *command)
 {
 	char before[4096], after[4096];
 
@@ -398,51 +402,52 @@ static void map_root_to_nobody(pid_t child, int ready, int mapped)
 		die("cannot tell the sandbox its user namespace is ready");
 }
 
-int main(int argc, char **argv)
+/*
+ * Reads nf-sandbox's options from argv[from] on into launch; the command follows "--". Returns
+ * 0, or -1 on an argument it does not know.
+ */
+int parse_launch(int argc, char **argv, int from, struct launch *launch)
 {
-	const char *procs = NULL, *user = NULL;
-	int netns = 0, keep = 0, agent = 0, ready[2], mapped[2];
-	struct identity id;
-	char **command = NULL;
-	pid_t pid;
-
-	for (int i = 1; i < argc; i++) {
+	memset(launch, 0, sizeof(*launch));
+	for (int i = from; i < argc; i++) {
 		if (!strcmp(argv[i], "--procs") && i + 1 < argc) {
-			procs = argv[++i];
+			launch->procs = argv[++i];
 		} else if (!strcmp(argv[i], "--user") && i + 1 < argc) {
-			user = argv[++i];
+			launch->user = argv[++i];
 		} else if (!strcmp(argv[i], "--netns")) {
-			netns = 1;
+			launch->netns = 1;
 		} else if (!strcmp(argv[i], "--keep-privileges")) {
-			keep = 1;
+			launch->keep = 1;
 		} else if (!strcmp(argv[i], "--agent")) {
-			agent = 1;
+			launch->agent = 1;
 		} else if (!strcmp(argv[i], "--") && i + 2 < argc) {
-			command = argv + i + 1;
-			break;
+			launch->command = argv + i + 1;
+			return 0;
 		} else {
-			die("nf-sandbox: unexpected argument '%s'", argv[i]);
+			fprintf(stderr, "netfence: nf-sandbox: unexpected argument '%s'\n", argv[i]);
+			return -1;
 		}
 	}
-	if (agent && geteuid() != 0 && (user || keep))
-		die("nf-sandbox: --user and --keep-privileges are root's");
-	if (!command || (!procs == !agent))
-		die("usage: nf-sandbox --procs PATH|--agent [--user USER] [--netns] [--keep-privileges] -- EXE ARGV0 [ARGS...]");
-	/* first of all: nothing of the command ever runs outside the run's cgroup */
-	if (agent)
-		await_agent(command[0]);
-	else
-		write_file(procs, "0");
-	if (agent && geteuid() != 0)
-		run_for_agent(netns, command);
-	if (keep)
-		exec_command(command);
-	resolve(&id, user);
+	return launch->command ? 0 : -1;
+}
+
+/* The rest of the launch, once this process is in the run's cgroup (it never returns). */
+void sandbox_in_cgroup(const struct launch *launch)
+{
+	int ready[2], mapped[2];
+	struct identity id;
+	pid_t pid;
+
+	if (launch->agent && geteuid() != 0)
+		run_for_agent(launch->netns, launch->command);
+	if (launch->keep)
+		exec_command(launch->command);
+	resolve(&id, launch->user);
 	interactive = isatty(STDIN_FILENO);
-	if (unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | (netns ? CLONE_NEWNET : 0)) < 0)
+	if (unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | (launch->netns ? CLONE_NEWNET : 0)) < 0)
 		die("cannot create namespaces: %s", strerror(errno));
 	lock_down_mounts();
-	if (netns)
+	if (launch->netns)
 		loopback_up();
 	if (pipe2(ready, O_CLOEXEC) < 0 || pipe2(mapped, O_CLOEXEC) < 0)
 		die("pipe: %s", strerror(errno));
@@ -451,7 +456,7 @@ int main(int argc, char **argv)
 		die("fork: %s", strerror(errno));
 	if (pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		init(&id, ready[1], mapped[0], command);
+		init(&id, ready[1], mapped[0], launch->command);
 	}
 	/* the child's ends: a child that dies early must read as EOF here, not as a wait forever */
 	close(ready[1]);
@@ -461,4 +466,30 @@ int main(int argc, char **argv)
 	if (id.root_in_userns)
 		map_root_to_nobody(pid, ready[0], mapped[1]);
 	exit_like(pid);
+}
+
+/* Refuses the options a user without root may not give to a run through the agent. */
+void check_agent_launch(const struct launch *launch)
+{
+	if (launch->agent && geteuid() != 0 && (launch->user || launch->keep))
+		die("nf-sandbox: --user and --keep-privileges are root's");
+}
+
+int main(int argc, char **argv)
+{
+	struct launch launch;
+
+	if (argc > 1 && !strcmp(argv[1], "--client"))
+		return run_client(argc, argv);
+	if (parse_launch(argc, argv, 1, &launch) < 0 || (!launch.procs == !launch.agent))
+		die("usage: nf-sandbox --procs PATH|--agent [--user USER] [--netns] [--keep-privileges] -- EXE ARGV0 [ARGS...]\n"
+		    "       nf-sandbox --client LAUNCHER run [RUN OPTIONS] -- COMMAND [ARGS...]");
+	check_agent_launch(&launch);
+	/* first of all: nothing of the command ever runs outside the run's cgroup */
+	if (launch.agent)
+		await_agent(launch.command[0]);
+	else
+		write_file(launch.procs, "0");
+	sandbox_in_cgroup(&launch);
+	return EXIT_SETUP;
 }

@@ -22,7 +22,9 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code netfence run} by a user without root, through the agent: traffic, exit codes and
  * signals as for root, escapes refused, access and limits, an agent restart mid-run, and the
- * caller's own policy still applying inside. The user is a uid no account has (65532).
+ * caller's own policy still applying inside. The user is a uid no account has (65532). Runs start
+ * as people start them, through bin/netfence: nf-sandbox's client asks the agent, without a JVM,
+ * and leaves to the Java CLI (whose own client is tested here too) what it does not do itself.
  */
 @KernelTest
 class UnprivilegedRunKernelTest {
@@ -45,13 +47,19 @@ class UnprivilegedRunKernelTest {
         cgroups.close();
     }
 
-    /** {@code netfence run ARGS} as the user, from the user's session cgroup. */
+    /** {@code netfence run ARGS} as the user, from the user's session cgroup, through bin/netfence. */
     private Result runAsUser(String... args) {
-        List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=" + USER, "--regid=" + USER, "--clear-groups"));
+        return cgroups.run(session, asUserThroughLauncher(List.of(), args));
+    }
+
+    /** The command line of {@code netfence run ARGS} as the user, through bin/netfence, with environment settings first. */
+    private List<String> asUserThroughLauncher(List<String> environment, String... args) {
+        List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=" + USER, "--regid=" + USER, "--clear-groups", "env"));
+        command.addAll(environment);
         List<String> run = new ArrayList<>(List.of("run", "--run-socket", agent.runSocket().toString()));
         run.addAll(List.of(args));
-        command.addAll(Netfence.command(run.toArray(String[]::new)));
-        return cgroups.run(session, command);
+        command.addAll(Netfence.launcher(run.toArray(String[]::new)));
+        return command;
     }
 
     private static String[] probe(String... probe) {
@@ -74,6 +82,137 @@ class UnprivilegedRunKernelTest {
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.stderr().contains("netfence: denied 1 time: 127.0.0.2:1/tcp (connect)"), r.stderr());
         assertEquals(List.of(), runsLeft(), "the run's cgroup is gone afterwards");
+    }
+
+    @Test
+    void theJavaClientConfinesTheSameWay() {
+        Result r = cgroups.run(session, asUserThroughLauncher(List.of("NETFENCE_CLIENT=off"),
+                concat(new String[] {"--deny", "127.0.0.2"}, probe("tcp", "127.0.0.2", "1", "+", "tcp", "127.0.0.3", "1"))));
+
+        assertEquals(List.of("error EPERM", "error ECONNREFUSED"), r.stdoutLines(), r.toString());
+        assertTrue(r.stderr().contains("netfence: denied 1 time: 127.0.0.2:1/tcp (connect)"), r.stderr());
+        assertEquals(List.of(), runsLeft(), "the run's cgroup is gone afterwards");
+    }
+
+    @Test
+    void theLauncherAsksTheAgentWithoutAJvm() throws Exception {
+        Path gate = gate();
+        try {
+            Process run = cgroups.spawn(session, asUserThroughLauncher(List.of(), "--deny", "127.0.0.2", "--", "/bin/sh", "-c",
+                    "touch " + gate.resolve("started") + "; while [ ! -e " + gate.resolve("go") + " ]; do sleep 0.05; done"));
+            try {
+                awaitFile(gate.resolve("started"));
+                assertEquals("nf-sandbox", Files.readString(Path.of("/proc/" + run.pid() + "/comm")).strip(),
+                        "the run's client is nf-sandbox, not a JVM");
+                Files.createFile(gate.resolve("go"));
+                assertEquals(0, run.waitFor());
+            } finally {
+                run.destroyForcibly();
+            }
+        } finally {
+            removeGate(gate);
+        }
+    }
+
+    @Test
+    void whatTheClientDoesNotDoTheJavaCliDoes() throws Exception {
+        Result help = runAsUser("--help");
+        assertEquals(0, help.exitCode(), help.toString());
+        assertTrue(help.stdout().startsWith("Usage: netfence run"), help.toString());
+
+        Result unknown = runAsUser("--bogus", "--", "/bin/true");
+        assertEquals(2, unknown.exitCode(), unknown.toString());
+        assertTrue(unknown.stderr().contains("Unknown option: '--bogus'") && unknown.stderr().contains("netfence run --help"), unknown.stderr());
+
+        Result badRule = runAsUser("--deny", "not-a-rule", "--", "/bin/true");
+        assertEquals(2, badRule.exitCode(), badRule.toString());
+        assertTrue(badRule.stderr().contains("--deny: invalid rule 'not-a-rule'"), badRule.stderr());
+
+        Result notFound = runAsUser("--deny", "any", "--", "no-such-command-netfence");
+        assertEquals(127, notFound.exitCode(), notFound.toString());
+        assertTrue(notFound.stderr().contains("no-such-command-netfence: command not found"), notFound.stderr());
+
+        Path gate = gate();
+        try {
+            Path rules = gate.resolve("rules");
+            Files.writeString(rules, "deny 127.0.0.2\n");
+            Result fromFile = runAsUser(concat(new String[] {"--rules-file", rules.toString()}, probe("tcp", "127.0.0.2", "1")));
+            assertEquals(List.of("error EPERM"), fromFile.stdoutLines(), "a rules file is read by the CLI, as the user: " + fromFile);
+        } finally {
+            removeGate(gate);
+        }
+        assertEquals(List.of(), runsLeft());
+    }
+
+    @Test
+    void signalsToTheClientReachTheCommand() throws Exception {
+        Path gate = gate();
+        try {
+            Process run = cgroups.spawn(session, asUserThroughLauncher(List.of(), "--deny", "any", "--", "/bin/sh", "-c",
+                    "trap 'exit 7' TERM; touch " + gate.resolve("started") + "; while :; do sleep 0.05; done"));
+            try {
+                awaitFile(gate.resolve("started"));
+                Processes.check("kill", "-TERM", Long.toString(run.pid()));
+                assertTrue(run.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+                assertEquals(7, run.exitValue(), "SIGTERM went to the command, which exited 7 on it");
+            } finally {
+                run.destroyForcibly();
+            }
+        } finally {
+            removeGate(gate);
+        }
+    }
+
+    @Test
+    void aKilledClientTakesItsRunAlongAndTheNextRunReapsIt() throws Exception {
+        Path gate = gate();
+        try {
+            Process run = cgroups.spawn(session, asUserThroughLauncher(List.of(), "--deny", "any", "--", "/bin/sh", "-c",
+                    "touch " + gate.resolve("started") + "; exec sleep 60"));
+            try {
+                awaitFile(gate.resolve("started"));
+                assertEquals(1, runsLeft().size());
+                Path runDirectory = cgroups.directory(cgroups.root() + "/runs/uid-" + USER + "/" + runsLeft().get(0));
+                Processes.check("kill", "-KILL", Long.toString(run.pid()));
+                Eventually.holds("the command died with its client", () -> {
+                    try {
+                        return Files.readString(runDirectory.resolve("cgroup.events")).contains("populated 0");
+                    } catch (java.io.IOException e) {
+                        return true;
+                    }
+                });
+                assertEquals(1, runsLeft().size(), "nobody asked for the run's end");
+            } finally {
+                run.destroyForcibly();
+            }
+            assertEquals(0, runAsUser("--deny", "any", "--", "/bin/true").exitCode());
+            assertEquals(List.of(), runsLeft(), "the next run of the user removed the abandoned one");
+        } finally {
+            removeGate(gate);
+        }
+    }
+
+    /** A directory the user may write, for a run to say it started. */
+    private static Path gate() throws java.io.IOException {
+        Path gate = Files.createTempDirectory("nft-gate");
+        Files.setPosixFilePermissions(gate, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        return gate;
+    }
+
+    private static void removeGate(Path gate) throws java.io.IOException {
+        try (var files = Files.list(gate)) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+        }
+        Files.delete(gate);
+    }
+
+    private static void awaitFile(Path file) {
+        for (int i = 0; i < 400 && !Files.exists(file); i++) {
+            Processes.sleep(25);
+        }
+        assertTrue(Files.exists(file), file + " appeared");
     }
 
     @Test
@@ -153,7 +292,7 @@ class UnprivilegedRunKernelTest {
         Netfence.ok("attach", "--cgroup", session, "--deny", "127.0.0.4");
         try {
             String probe = String.join(" ", Probe.command("tcp", "127.0.0.2", "1", "+", "tcp", "127.0.0.4", "1", "+", "tcp", "127.0.0.3", "1"));
-            Result r = cgroups.run(session, Netfence.command("run", "--run-socket", agent.runSocket().toString(), "--deny", "127.0.0.2",
+            Result r = cgroups.run(session, Netfence.launcher("run", "--run-socket", agent.runSocket().toString(), "--deny", "127.0.0.2",
                     "--", "/bin/sh", "-c", "grep ^0:: /proc/self/cgroup; " + probe));
 
             assertEquals(4, r.stdoutLines().size(), r.toString());
@@ -204,30 +343,24 @@ class UnprivilegedRunKernelTest {
 
     @Test
     void anAgentRestartDuringARunLeavesItConfined() throws Exception {
-        Path gate = Files.createTempDirectory("nft-gate");
-        Files.setPosixFilePermissions(gate, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path gate = gate();
         Path go = gate.resolve("go");
-        Path started = gate.resolve("started");
         String probe = String.join(" ", Probe.command("tcp", "127.0.0.2", "1"));
-        List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=" + USER, "--regid=" + USER, "--clear-groups"));
-        command.addAll(Netfence.command("run", "--run-socket", agent.runSocket().toString(), "--deny", "127.0.0.2", "--",
-                "/bin/sh", "-c", "touch " + started + "; while [ ! -e " + go + " ]; do sleep 0.05; done; " + probe));
+        List<String> command = asUserThroughLauncher(List.of(), "--deny", "127.0.0.2", "--",
+                "/bin/sh", "-c", "touch " + gate.resolve("started") + "; while [ ! -e " + go + " ]; do sleep 0.05; done; " + probe);
         Process run = cgroups.spawn(session, command);
         try {
-            for (int i = 0; i < 400 && !Files.exists(started); i++) {
-                Processes.sleep(25);
-            }
+            awaitFile(gate.resolve("started"));
             assertEquals(1, runsLeft().size(), "the run started");
             agent.kill();
             agent.start();
             Files.createFile(go);
             Result r = Processes.finish(run, java.time.Duration.ofSeconds(30), System.nanoTime(), command);
             assertEquals("error EPERM", r.stdout().strip(), "still confined after the agent restarted: " + r);
+            assertTrue(r.stderr().contains("netfence: denied 1 time"), "the new agent ends the run: " + r);
         } finally {
             run.destroyForcibly();
-            Files.deleteIfExists(go);
-            Files.deleteIfExists(started);
-            Files.delete(gate);
+            removeGate(gate);
         }
     }
 

@@ -39,8 +39,12 @@ public sealed interface ApiBody {
     /** Any 4xx or 5xx answer. */
     record Errors(List<String> errors) implements ApiBody {}
 
-    /** POST /v1/runs on the run socket: the answer to {@link RunRequest}; id names the run from now on. */
-    record RunStarted(String id, String cgroup, List<String> inherited) implements ApiBody {}
+    /**
+     * POST /v1/runs on the run socket: the answer to {@link RunRequest}; id names the run from now
+     * on. launch: for a request with args, the options nf-sandbox goes on with (--netns, --user U,
+     * --keep-privileges), as the agent read them.
+     */
+    record RunStarted(String id, String cgroup, List<String> inherited, List<String> launch) implements ApiBody {}
 
     /**
      * GET /v1/flows/NAME[?since=SECONDS]: the flows a policy recorded (learn mode, or flow history),
@@ -58,6 +62,13 @@ public sealed interface ApiBody {
     record FlowView(boolean ingress, String remote, int protocol, int portFrom, int portTo, boolean own, long packets,
                     long bytes, long denied, Instant first, Instant last) {}
 
-    /** DELETE /v1/runs/ID: what the run's policies denied, as run's summary shows it. */
-    record RunFinished(long denials, List<String> recent, boolean audit) implements ApiBody {}
+    /**
+     * DELETE /v1/runs/ID: what the run's policies denied; summary: the line run prints after the
+     * command, empty when nothing was denied.
+     */
+    record RunFinished(long denials, List<String> recent, boolean audit, String summary) implements ApiBody {
+        public RunFinished(long denials, List<String> recent, boolean audit) {
+            this(denials, recent, audit, RunSummary.line(denials, recent, audit));
+        }
+    }
 }

@@ -35,7 +35,7 @@ public final class AgentCommand implements Callable<Integer> {
         }
         CountDownLatch stop = new CountDownLatch(1);
         try (Agent agent = startAgent(settings, cgroups); ApiServer api = ApiServer.start(settings.socket(), agent.routes());
-             ApiServer runs = ApiServer.startForRuns(settings.runs().socket(), agent.runRoutes())) {
+             ApiServer runs = ApiServer.startForRuns(settings.runs().socket(), agent.runRoutes(new AgentRunArguments()))) {
             SignalHandlers.on("HUP", () -> {
                 Log.info("SIGHUP: reloading policies.");
                 agent.reload();

@@ -98,7 +98,7 @@ final class AgentRun {
 
     /** What the agent is asked: confine the stopped process {@code pid} with the policy's rules, as lines. */
     static RunRequest request(long pid, Policy policy) {
-        return new RunRequest(pid, RuleTexts.egress(policy), RuleTexts.ingress(policy), policy.audit());
+        return new RunRequest(pid, RuleTexts.egress(policy), RuleTexts.ingress(policy), policy.audit(), null);
     }
 
     /** Waits for the process to stop itself (state T in /proc), as nf-sandbox --agent does first. */

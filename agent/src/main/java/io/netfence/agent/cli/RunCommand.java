@@ -1,6 +1,8 @@
 package io.netfence.agent.cli;
 
+import io.netfence.agent.api.RunSummary;
 import io.netfence.agent.cgroup.Cgroup;
+import io.netfence.agent.daemon.RunArguments;
 import io.netfence.agent.cgroup.CgroupFs;
 import io.netfence.agent.datapath.AppliedPolicy;
 import io.netfence.agent.datapath.AttachmentRecord;
@@ -48,7 +50,6 @@ import picocli.CommandLine.Parameters;
                 "  netfence run --deny any --allow 198.18.0.0/15:443/tcp -- ./client",
                 "  sudo netfence run --deny any --allow 198.18.0.0/15:443/tcp -- ./client     (runs as you)"})
 public final class RunCommand implements Callable<Integer> {
-    private static final int SUMMARY_DESTINATIONS = 3;
     /** Larger rule sets are applied by root's run itself: a run request is meant to be small. */
     private static final int AGENT_RUN_MAX_RULES = 1000;
     private static final List<String> FORWARDED_SIGNALS = List.of("TERM", "HUP", "USR1", "USR2");
@@ -152,6 +153,29 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /**
+     * The run as the agent makes it for nf-sandbox's client, which sent these options as typed;
+     * empty for a run this CLI makes itself (the client then starts it with the same arguments).
+     * A rules file is always read here, as the caller: never by the agent.
+     *
+     * @throws UsageException naming the option and what is wrong with it
+     */
+    Optional<RunArguments.Plan> planForAgent(boolean root) {
+        if (learn || cgroupParent != null || rules.rulesFile != null || learnOptions.out != null || learnOptions.aggregate
+                || learnOptions.format != LearnOptions.Format.RULES) {
+            return Optional.empty();
+        }
+        if (!root && (user != null || keepPrivileges)) {
+            throw new UsageException("--user, --keep-privileges, --cgroup-parent and --learn need root");
+        }
+        boolean privateNetwork = rules.wantsPrivateNetwork() && !keepPrivileges;
+        Policy policy = rules.toPolicy("run", privateNetwork);
+        if (root && !throughAgent(policy)) {
+            return Optional.empty();
+        }
+        return Optional.of(new RunArguments.Plan(policy, SandboxLauncher.launchOptions(new SandboxLauncher.Options(user, privateNetwork, keepPrivileges))));
+    }
+
+    /**
      * Whether root's run goes through a running agent (which then owns every program and ruleset),
      * rather than attaching by itself: all runs but those needing what only this process does
      * (the DNS proxy of name rules, reading learned flows) or a cgroup placement of their own.
@@ -209,13 +233,10 @@ public final class RunCommand implements Callable<Integer> {
 
     /** One line on stderr after the command, when anything was denied. */
     static void report(long denials, List<String> recent, boolean audit) {
-        if (denials == 0) {
-            return;
+        String line = RunSummary.line(denials, recent, audit);
+        if (!line.isEmpty()) {
+            System.err.println(line);
         }
-        String shown = String.join(", ", recent.subList(0, Math.min(SUMMARY_DESTINATIONS, recent.size())));
-        String more = recent.size() > SUMMARY_DESTINATIONS ? ", ..." : "";
-        String what = audit ? "audit: would have denied " : "denied ";
-        System.err.println("netfence: " + what + denials + (denials == 1 ? " time: " : " times: ") + shown + more);
     }
 
     /** The executable PATH lookup would run, or null; a name with '/' is taken as a path. */

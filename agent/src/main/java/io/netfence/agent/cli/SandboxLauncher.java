@@ -45,19 +45,26 @@ final class SandboxLauncher {
 
     private static List<String> argv(List<String> launcher, Options options, String executable, List<String> command) {
         List<String> argv = new ArrayList<>(launcher);
-        if (options.user() != null) {
-            argv.addAll(List.of("--user", options.user()));
-        }
-        if (options.privateNetwork()) {
-            argv.add("--netns");
-        }
-        if (options.keepPrivileges()) {
-            argv.add("--keep-privileges");
-        }
+        argv.addAll(launchOptions(options));
         argv.add("--");
         argv.add(executable);
         argv.addAll(command);
         return argv;
+    }
+
+    /** nf-sandbox's options for how COMMAND runs. */
+    static List<String> launchOptions(Options options) {
+        List<String> launch = new ArrayList<>();
+        if (options.user() != null) {
+            launch.addAll(List.of("--user", options.user()));
+        }
+        if (options.privateNetwork()) {
+            launch.add("--netns");
+        }
+        if (options.keepPrivileges()) {
+            launch.add("--keep-privileges");
+        }
+        return launch;
     }
 
     /**

@@ -166,9 +166,10 @@ public final class Agent implements AutoCloseable, AgentControl {
         return new AgentRoutes(this);
     }
 
-    /** The run socket's routes: runs of users without root. */
-    public io.netfence.agent.api.RunRoutes runRoutes() {
-        return new UserRuns(this::call, datapath, cgroups, config.runs(), routes().events(), names, reconciler::knownPolicy);
+    /** The run socket's routes: every run while the agent is up; {@code arguments} reads options sent as typed. */
+    public io.netfence.agent.api.RunRoutes runRoutes(RunArguments arguments) {
+        return new UserRuns(this::call, datapath, cgroups, config.runs(), routes().events(), names, reconciler::knownPolicy,
+                arguments);
     }
 
     public AgentConfig config() {

@@ -25,13 +25,13 @@ import io.netfence.agent.policy.PacketSockets;
 import io.netfence.agent.policy.Policy;
 import io.netfence.agent.policy.Rule;
 import io.netfence.agent.policy.RuleLines;
-import io.netfence.agent.policy.RuleSyntaxException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -46,7 +46,8 @@ import java.util.stream.Stream;
  * own stopped child; the agent moves it in, the caller lets it go on.
  */
 final class UserRuns implements RunRoutes {
-    private static final Duration DRAIN = Duration.ofSeconds(2);
+    /** The answer to options sent as typed that ask for a run the CLI makes itself: nf-sandbox's client then starts it. */
+    private static final int CLI_MAKES_IT = 422;
 
     /** Runs a kernel-changing step on the agent's thread. */
     interface AgentThread {
@@ -60,14 +61,19 @@ final class UserRuns implements RunRoutes {
     private final EventSource events;
     private final AttachmentNames names;
     private final Function<PolicySlot, Optional<Reconciler.Known>> agentPolicies;
+    private final RunArguments arguments;
+    /** The client of each run going on, by the run's cgroup path: who will ask for its end. */
+    private final Map<String, Long> clients = new ConcurrentHashMap<>();
 
     /**
      * @param names         the agent's DNS side: a run's name rules, and those of agent policies it
      *                      carries, are answered by the agent's proxy
      * @param agentPolicies which agent policy (with its name rules) a slot in force is
+     * @param arguments     reads the options of a request that sends them as typed
      */
     UserRuns(AgentThread agent, KernelDatapath datapath, CgroupFs cgroups, UnprivilegedRuns settings, EventSource events,
-             AttachmentNames names, Function<PolicySlot, Optional<Reconciler.Known>> agentPolicies) {
+             AttachmentNames names, Function<PolicySlot, Optional<Reconciler.Known>> agentPolicies, RunArguments arguments) {
+        this.arguments = arguments;
         this.names = names;
         this.agentPolicies = agentPolicies;
         this.agent = agent;
@@ -84,9 +90,19 @@ final class UserRuns implements RunRoutes {
             return ApiResponse.error(403, refusal.get());
         }
         Policy policy;
+        List<String> launch = List.of();
         try {
-            policy = policy(request);
-        } catch (RuleSyntaxException e) {
+            if (request.args() != null) {
+                Optional<RunArguments.Plan> plan = arguments.parse(request.args(), isRoot(peer));
+                if (plan.isEmpty()) {
+                    return ApiResponse.error(CLI_MAKES_IT, "a run netfence run makes itself, not the agent");
+                }
+                policy = plan.get().policy();
+                launch = plan.get().launch();
+            } else {
+                policy = policy(request);
+            }
+        } catch (IllegalArgumentException e) { // a RuleSyntaxException too
             return ApiResponse.error(400, e.getMessage());
         }
         if (!isRoot(peer) && policy.egress().size() + policy.ingress().size() > settings.maxRules()) {
@@ -98,16 +114,18 @@ final class UserRuns implements RunRoutes {
             return ApiResponse.error(403, notYours.get());
         }
         try {
-            return agent.call(() -> startOnAgentThread(peer, request.pid(), policy));
+            List<String> launchOptions = launch;
+            return agent.call(() -> startOnAgentThread(peer, request.pid(), policy, launchOptions));
         } catch (IOException | RuntimeException e) {
             return ApiResponse.error(500, "cannot start the run: " + e.getMessage());
         }
     }
 
-    private ApiResponse startOnAgentThread(Peer peer, long pid, Policy policy) throws IOException {
+    private ApiResponse startOnAgentThread(Peer peer, long pid, Policy policy, List<String> launch) throws IOException {
         String userTree = settings.cgroup() + "/uid-" + peer.uid();
         ensure(settings.cgroup());
         ensure(userTree);
+        reapAbandoned(userTree);
         long active = runsOf(userTree);
         if (!isRoot(peer) && active >= settings.maxRunsPerUser()) {
             return ApiResponse.error(429, "uid " + peer.uid() + " has " + active + " runs going; at most "
@@ -145,12 +163,13 @@ final class UserRuns implements RunRoutes {
             inheritedNames.forEach(k -> answering.add(NamePolicy.of(scope, k.policy(), k.applied())));
             names.pointed(scope, answering);
             Files.writeString(run.directory().resolve("cgroup.procs"), Long.toString(pid));
+            clients.put(run.path(), peer.pid());
         } catch (IOException | RuntimeException e) {
             names.released(scope);
             datapath.detachAndRemove(run);
             throw e;
         }
-        return ApiResponse.ok(new RunStarted(Long.toString(pid), run.path(), inheritedFrom));
+        return ApiResponse.ok(new RunStarted(Long.toString(pid), run.path(), inheritedFrom, launch));
     }
 
     /** Root's runs come here too (one protocol for every run while an agent is up), unlimited. */
@@ -176,6 +195,7 @@ final class UserRuns implements RunRoutes {
                 boolean audit = datapath.attachment(run.id()).map(AttachmentRecord::audit).orElse(false);
                 datapath.detachAndRemove(run);
                 names.released(CgroupPolicy.scopeOf(run.id()));
+                clients.remove(path);
                 return ApiResponse.ok(new RunFinished(counters.map(CgroupCounters::denials).orElse(0L),
                         counters.map(c -> c.recent().stream().map(DeniedFlow::summary).toList()).orElse(List.of()), audit));
             });
@@ -212,6 +232,37 @@ final class UserRuns implements RunRoutes {
     private void ensure(String path) throws CgroupException {
         if (!Files.isDirectory(cgroups.directoryOf(path))) {
             cgroups.create(path);
+        }
+    }
+
+    /**
+     * Removes the runs of the tree whose processes have all ended and whose client is gone (killed
+     * before it asked for the end): they would count against max_runs_per_user and keep their
+     * programs attached. A run of an earlier agent has no known client: once empty, it goes too.
+     */
+    private void reapAbandoned(String userTree) throws IOException {
+        List<Path> runs;
+        try (Stream<Path> listing = Files.list(cgroups.directoryOf(userTree))) {
+            runs = listing.filter(p -> p.getFileName().toString().startsWith("run-")).toList();
+        }
+        for (Path directory : runs) {
+            String path = userTree + "/" + directory.getFileName();
+            Long client = clients.get(path);
+            boolean clientGone = client == null || !ProcessHandle.of(client).map(ProcessHandle::isAlive).orElse(false);
+            if (clientGone && !populated(directory)) {
+                Cgroup run = cgroups.open(path);
+                datapath.detachAndRemove(run);
+                names.released(CgroupPolicy.scopeOf(run.id()));
+                clients.remove(path);
+            }
+        }
+    }
+
+    private static boolean populated(Path cgroupDirectory) throws IOException {
+        try {
+            return !Files.readString(cgroupDirectory.resolve("cgroup.events")).contains("populated 0");
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
         }
     }
 
