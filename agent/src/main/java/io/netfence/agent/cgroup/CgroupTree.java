@@ -2,16 +2,20 @@ package io.netfence.agent.cgroup;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.Map;
 
 /** Lists the cgroups under the cgroup2 mount as paths relative to it ("/system.slice/x.service"). */
 public final class CgroupTree {
     private static final int MAX_DEPTH = 32;
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFDIR = 0040000;
     private final Path mount;
 
     public CgroupTree(Path mount) {
@@ -35,16 +39,51 @@ public final class CgroupTree {
         return below(mount);
     }
 
-    /** The cgroup at {@code top} and every cgroup below it, parents first. */
+    /**
+     * The cgroup at {@code top} and every cgroup below it, parents first. A cgroup directory's link
+     * count is 2 plus its child cgroups (cgroupfs keeps it, as on disk filesystems): one stat per
+     * cgroup, and only cgroups with children are listed, not the twenty-odd files of each leaf.
+     */
     public List<String> below(Path top) {
         List<String> paths = new ArrayList<>();
-        try (Stream<Path> walk = Files.walk(top, MAX_DEPTH)) {
-            walk.filter(p -> !p.equals(mount) && Files.isDirectory(p)).forEach(p -> paths.add(relative(p)));
-        } catch (NoSuchFileException | UncheckedIOException e) {
-            // a cgroup removed while we walked: its children are gone too
+        try {
+            Map<String, Object> attributes = Files.readAttributes(top, "unix:mode,nlink", LinkOption.NOFOLLOW_LINKS);
+            if (isDirectory(attributes)) {
+                collect(top, (Integer) attributes.get("nlink"), 0, paths);
+            }
+        } catch (NoSuchFileException e) {
+            // removed already
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return paths;
+    }
+
+    private void collect(Path directory, int links, int depth, List<String> into) throws IOException {
+        if (!directory.equals(mount)) {
+            into.add(relative(directory));
+        }
+        if (links == 2 || depth == MAX_DEPTH) {
+            return; // no child cgroups (a filesystem that does not count them says 1: listed)
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+            for (Path entry : entries) {
+                Map<String, Object> attributes;
+                try {
+                    attributes = Files.readAttributes(entry, "unix:mode,nlink", LinkOption.NOFOLLOW_LINKS);
+                } catch (NoSuchFileException e) {
+                    continue; // a cgroup removed while we walked: its children are gone too
+                }
+                if (isDirectory(attributes)) {
+                    collect(entry, (Integer) attributes.get("nlink"), depth + 1, into);
+                }
+            }
+        } catch (NoSuchFileException | java.nio.file.DirectoryIteratorException e) {
+            // removed while we listed it
+        }
+    }
+
+    private static boolean isDirectory(Map<String, Object> unixAttributes) {
+        return ((Integer) unixAttributes.get("mode") & S_IFMT) == S_IFDIR;
     }
 }
