@@ -39,7 +39,13 @@ import java.util.concurrent.TimeUnit;
  * thread, in order. Stopping the agent leaves every policy in force: the pins keep them.
  */
 public final class Agent implements AutoCloseable, AgentControl {
-    private static final long RESCAN_SECONDS = 5;
+    /**
+     * The full rescan behind inotify, a safety net only: at 10,000 cgroups every 5 s it took a
+     * quarter of a core and held up new cgroups and policy changes queued behind it.
+     */
+    private static final long RESCAN_SECONDS = 30;
+    /** Rulesets of earlier policy versions are deleted at most this often, off the path of a change. */
+    private static final long COLLECT_DELAY_MILLIS = 1000;
     /** How often learned names are expired and saved for the next agent. */
     private static final long NAMES_SECONDS = 2;
     /** Within the stop's bound (StopDeadline), with time left for the rest of close. */
@@ -58,6 +64,7 @@ public final class Agent implements AutoCloseable, AgentControl {
     private EventHub events;
     private EventPump pump;
     private MetricsServer metricsServer;
+    private final java.util.concurrent.atomic.AtomicBoolean collectPending = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicLong reloadsOk = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong reloadsRejected = new java.util.concurrent.atomic.AtomicLong();
     private volatile Map<Integer, String> policyNames = Map.of();
@@ -122,7 +129,7 @@ public final class Agent implements AutoCloseable, AgentControl {
                 NetfenceMetrics metrics = new NetfenceMetrics(new AgentScrapeSource(agent, datapath), version());
                 agent.metricsServer = MetricsServer.start(config.metricsListen(), metrics.registry());
             }
-            agent.policyWatcher = new PolicyDirectoryWatcher(config.policyDirectories(), agent::reload);
+            agent.policyWatcher = new PolicyDirectoryWatcher(config.policyDirectories(), agent::reloadIfChanged);
             agent.cgroupWatcher = new CgroupWatcher(agent.reconciler.tree(), new CgroupWatcher.Listener() {
                 @Override
                 public void appeared(String path) {
@@ -139,7 +146,7 @@ public final class Agent implements AutoCloseable, AgentControl {
                     agent.submit(agent.reconciler::reconcileAll, "rescan cgroups");
                 }
             });
-            agent.worker.scheduleWithFixedDelay(() -> agent.runLogged(agent.reconciler::reconcileAll, "rescan cgroups"),
+            agent.worker.scheduleWithFixedDelay(() -> agent.runLogged(agent.reconciler::rescan, "rescan cgroups"),
                     RESCAN_SECONDS, RESCAN_SECONDS, TimeUnit.SECONDS);
             agent.worker.scheduleWithFixedDelay(() -> agent.runLogged(agent.names::maintain, "keep learned names"),
                     NAMES_SECONDS, NAMES_SECONDS, TimeUnit.SECONDS);
@@ -181,6 +188,26 @@ public final class Agent implements AutoCloseable, AgentControl {
         submit(this::reloadNow, "reload policies");
     }
 
+    /**
+     * Reloads unless the files say what is in force already: a file the API wrote, seen again by
+     * the watcher after the API's own reload applied it.
+     */
+    private void reloadIfChanged() {
+        submit(() -> {
+            if (!isInForce()) {
+                reloadNow();
+            }
+        }, "reload policies");
+    }
+
+    private boolean isInForce() {
+        try {
+            return lastReload != null && lastReload.ok() && PolicyFiles.load(config.policyDirectories()).equals(reconciler.specs());
+        } catch (PolicyFileException | IOException | RuntimeException e) {
+            return false; // the reload says what is wrong
+        }
+    }
+
     /** Reloads and waits for the result. */
     public ReloadResult reloadAndWait() throws IOException {
         return call(() -> {
@@ -210,12 +237,25 @@ public final class Agent implements AutoCloseable, AgentControl {
             rejected(List.of("policies not applied: " + e.getMessage()));
             return;
         }
-        worker.execute(() -> runLogged(reconciler::collectOldRulesets, "delete the rulesets of earlier policy versions"));
+        collectOldRulesetsSoon();
         policyNames = reconciler.policyNamesById();
         flowHistory.forgetAllBut(idsOf(specs, reconciler::records), reconciler.highestPolicyId());
         lastReload = new ReloadResult(Instant.now(), true, List.of());
         reloadsOk.incrementAndGet();
-        Log.info("Applied " + specs.size() + " policies: " + reconciler.matched());
+        Log.info("Applied " + specs.size() + " policies (cgroups each is in force on): " + reconciler.matchedCounts());
+    }
+
+    /**
+     * Deletes the rulesets of earlier policy versions once no cgroup points at them, after a
+     * second: a burst of changes pays for one scan of every cgroup, and none waits behind it.
+     */
+    private void collectOldRulesetsSoon() {
+        if (collectPending.compareAndSet(false, true)) {
+            worker.schedule(() -> {
+                collectPending.set(false);
+                runLogged(reconciler::collectOldRulesets, "delete the rulesets of earlier policy versions");
+            }, COLLECT_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** The ids of the policies in force that {@code which} accepts. */

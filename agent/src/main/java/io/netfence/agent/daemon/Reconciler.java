@@ -176,6 +176,22 @@ final class Reconciler {
         }
     }
 
+    /**
+     * The safety net behind inotify: points cgroups a missed event left unpointed and releases
+     * those this agent pointed that are gone. Unlike {@link #reconcileAll} it reads no attachment
+     * record of a cgroup this agent pointed already: at 10,000 cgroups it is a walk of the tree.
+     */
+    void rescan() throws IOException {
+        for (String path : tree.all()) {
+            ensure(path, null);
+        }
+        for (Map.Entry<Long, Pointed> e : new ArrayList<>(pointed.entrySet())) {
+            if (!cgroups.exists(e.getValue().path(), e.getKey())) {
+                cgroupVanished(e.getValue().path());
+            }
+        }
+    }
+
     /** A new cgroup (and what is below it) gets its policies right away. */
     void cgroupAppeared(String path) throws IOException {
         for (String p : tree.below(tree.directory(path))) {
@@ -216,12 +232,6 @@ final class Reconciler {
         } catch (CgroupException e) {
             return false; // gone again already
         }
-        Optional<AttachmentRecord> record = attachments != null ? attachments.getOrDefault(cgroup.id(), Optional.empty())
-                : datapath.attachment(cgroup.id());
-        if (record.isPresent() && record.get().kind() != AttachmentRecord.Kind.AGENT) {
-            conflicts.put(path, "confined by 'netfence " + record.get().kind().name().toLowerCase() + "'; the agent leaves it alone");
-            return true;
-        }
         List<AppliedPolicy> policies = matching.stream().map(s -> applied.get(s.name())).toList();
         if (policies.size() > CgroupPolicy.MAX_SLOTS) {
             conflicts.put(path, matching.size() + " policies target it but a cgroup holds at most " + CgroupPolicy.MAX_SLOTS
@@ -229,7 +239,17 @@ final class Reconciler {
             policies = DENY_ALL_SLOTS;
         }
         Pointed before = pointed.get(cgroup.id());
-        if (before != null && before.policies().equals(policies)) {
+        boolean current = before != null && before.policies().equals(policies);
+        if (current && attachments == null) {
+            return true; // pointed by this agent at these very versions: no record read (a full pass has them all at hand)
+        }
+        Optional<AttachmentRecord> record = attachments != null ? attachments.getOrDefault(cgroup.id(), Optional.empty())
+                : datapath.attachment(cgroup.id());
+        if (record.isPresent() && record.get().kind() != AttachmentRecord.Kind.AGENT) {
+            conflicts.put(path, "confined by 'netfence " + record.get().kind().name().toLowerCase() + "'; the agent leaves it alone");
+            return true;
+        }
+        if (current) {
             return true;
         }
         int scope = CgroupPolicy.scopeOf(cgroup.id());
@@ -271,6 +291,18 @@ final class Reconciler {
         }
         byPolicy.values().forEach(l -> l.sort(null));
         return byPolicy;
+    }
+
+    /** Policy name → how many cgroups it is in force on. */
+    Map<String, Integer> matchedCounts() {
+        Map<String, Integer> counts = new TreeMap<>();
+        specs.forEach(s -> counts.put(s.name(), 0));
+        for (Pointed p : pointed.values()) {
+            for (AppliedPolicy policy : p.policies()) {
+                counts.computeIfPresent(policy.name(), (k, v) -> v + 1);
+            }
+        }
+        return counts;
     }
 
     List<PolicySpec> specs() {
