@@ -96,16 +96,17 @@ public final class KernelDatapath implements Datapath {
         return pins.change(state -> {
             RulesetLifetime rulesets = rulesets(state);
             AppliedPolicy applied = rulesets.write(compiled, owner, 0);
+            Set<Integer> before = rulesetsOf(attachments.slots(state, cgroup.id()));
             try {
                 List<AppliedPolicy> all = new ArrayList<>(List.of(applied));
                 all.addAll(carried);
                 inherited.forEach(slot -> all.add(AppliedPolicy.of(slot, "inherited")));
                 attachments.point(state, cgroup, all, record, dnsPort);
             } catch (IOException | RuntimeException e) {
-                deleteUnreferencedAfterFailure(rulesets, owner, e); // the new rulesets: nothing points at them
+                deleteUnreferencedAfterFailure(rulesets, applied.rulesets(), owner, e); // the new rulesets: nothing points at them
                 throw e;
             }
-            rulesets.deleteUnreferenced(owner::equals, Set.of()); // the old ones, now that nothing points at them
+            rulesets.deleteIfUnreferenced(before, owner::equals); // the old ones, now that nothing points at them
             return applied;
         });
     }
@@ -118,12 +119,23 @@ public final class KernelDatapath implements Datapath {
         return NameMaps.open(pins.layout());
     }
 
-    private static void deleteUnreferencedAfterFailure(RulesetLifetime rulesets, RulesetOwner owner, Exception failure) {
+    private static void deleteUnreferencedAfterFailure(RulesetLifetime rulesets, Set<Integer> written, RulesetOwner owner,
+                                                       Exception failure) {
         try {
-            rulesets.deleteUnreferenced(owner::equals, Set.of());
+            rulesets.deleteIfUnreferenced(written, owner::equals);
         } catch (IOException | RuntimeException e) {
             failure.addSuppressed(e); // the next garbage collection deletes them
         }
+    }
+
+    /** The rulesets the slots point at. */
+    private static Set<Integer> rulesetsOf(List<PolicySlot> slots) {
+        Set<Integer> ids = new java.util.HashSet<>();
+        for (PolicySlot slot : slots) {
+            ids.add(slot.egressRuleset());
+            ids.add(slot.ingressRuleset());
+        }
+        return ids;
     }
 
     @Override
@@ -150,17 +162,30 @@ public final class KernelDatapath implements Datapath {
 
     @Override
     public boolean detach(long cgroupId) throws IOException {
+        return detach(cgroupId, Set.of());
+    }
+
+    /** As {@link #detach(long)}, {@code pointedAt} naming rulesets the cgroup pointed at when its slots may be gone. */
+    private boolean detach(long cgroupId, Set<Integer> pointedAt) throws IOException {
         return pins.changeIfPinned(state -> {
+            Set<Integer> before = new java.util.HashSet<>(pointedAt);
+            before.addAll(rulesetsOf(attachments.slots(state, cgroupId)));
             boolean attached = attachments.release(cgroupId);
-            rulesets(state).deleteUnreferenced(RulesetOwner.cgroup(cgroupId)::equals, Set.of());
+            RulesetOwner owner = RulesetOwner.cgroup(cgroupId);
+            if (before.isEmpty()) {
+                rulesets(state).deleteUnreferenced(owner::equals, Set.of()); // nothing says which: every ruleset's owner is read
+            } else {
+                rulesets(state).deleteIfUnreferenced(before, owner::equals);
+            }
             return attached;
         }, false);
     }
 
     /** Kills what is left in a {@code run} cgroup, then removes netfence from it and the cgroup. */
     public void detachAndRemove(Cgroup cgroup) throws IOException {
+        Set<Integer> pointedAt = pins.read(state -> rulesetsOf(attachments.slots(state, cgroup.id())), Set.of());
         CgroupFs.killAndRemove(cgroup, GarbageCollector.CGROUP_DRAIN_TIMEOUT);
-        detach(cgroup.id());
+        detach(cgroup.id(), pointedAt);
     }
 
     @Override

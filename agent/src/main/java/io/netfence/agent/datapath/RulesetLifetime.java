@@ -2,6 +2,8 @@ package io.netfence.agent.datapath;
 
 import io.netfence.agent.datapath.abi.RulesetInfo;
 import io.netfence.agent.policy.Policy;
+import io.netfence.loader.BpfException;
+import io.netfence.loader.Errno;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -16,6 +18,9 @@ import java.util.function.Predicate;
  * has in force, a dead owner keeps nothing.
  */
 final class RulesetLifetime {
+    /** Larger policies are checked against the room in the maps before a single entry is written. */
+    private static final int CHECKED_BEFORE_WRITING = 65536;
+
     private final PinnedState state;
     private final RulesetStore store;
     private final CgroupAttachments attachments;
@@ -41,11 +46,21 @@ final class RulesetLifetime {
      * @throws PolicyTooLargeException when the policy does not fit beside what is in the maps
      */
     AppliedPolicy write(Compiled compiled, RulesetOwner owner, int policyId) throws IOException {
-        store.checkCapacity(compiled.egress(), compiled.ingress());
-        int egress = store.write(owner, compiled.egress());
+        if (compiled.egress().entries().size() + compiled.ingress().entries().size() > CHECKED_BEFORE_WRITING) {
+            store.checkCapacity(compiled.egress(), compiled.ingress());
+        }
+        int egress;
         int ingress;
         try {
+            egress = store.write(owner, compiled.egress());
+        } catch (BpfException e) {
+            throw explained(e, compiled);
+        }
+        try {
             ingress = store.write(owner, compiled.ingress());
+        } catch (BpfException e) {
+            store.delete(Set.of(egress));
+            throw explained(e, compiled);
         } catch (IOException | RuntimeException e) {
             store.delete(Set.of(egress));
             throw e;
@@ -53,6 +68,35 @@ final class RulesetLifetime {
         Policy policy = compiled.policy();
         return new AppliedPolicy(policy.name(), policyId == 0 ? egress : policyId, egress, ingress, policy.audit(),
                 policy.allowsPacketSockets(), policy.learn(), compiled.egress().names(), compiled.ingress().names());
+    }
+
+    /**
+     * A write the maps had no room for (a full hash map says E2BIG, a full trie ENOSPC) says so as
+     * {@link RulesetStore#checkCapacity} would have: a small policy is not checked first, which
+     * would scan every ruleset's bookkeeping on every change.
+     */
+    private BpfException explained(BpfException failure, Compiled compiled) throws BpfException {
+        if (failure.errno() == Errno.E2BIG || failure.errno() == Errno.ENOSPC) {
+            store.checkCapacity(compiled.egress(), compiled.ingress()); // throws PolicyTooLargeException, as it would have before
+        }
+        return failure;
+    }
+
+    /**
+     * Deletes those of the {@code candidates} the owners {@code owners} accepts that no attached
+     * cgroup points at: the rulesets a cgroup pointed at before it was pointed elsewhere or
+     * released. Every cgroup's slots are read only when there is a candidate.
+     */
+    void deleteIfUnreferenced(Set<Integer> candidates, Predicate<RulesetOwner> owners) throws IOException {
+        Set<Integer> owned = new HashSet<>();
+        for (int id : candidates) {
+            store.info(id).filter(info -> owners.test(new RulesetOwner(info.owner()))).ifPresent(info -> owned.add(id));
+        }
+        if (owned.isEmpty()) {
+            return;
+        }
+        owned.removeAll(attachments.referencedRulesets(state));
+        store.delete(owned);
     }
 
     /**

@@ -46,13 +46,22 @@ final class RulesetStore {
         PrefixEntries entries = ruleset.entries();
         int hosts = entries.hostCount();
         int id = allocate(owner, ruleset, hosts > 0);
-        PrefixFile.write(PrefixFile.of(runtime, id), entries);
-        for (int i = 0; i < ruleset.portLists().size(); i++) {
-            state.portLists.update(PortListKey.encode(id, i + 1), encode(ruleset.portLists().get(i)), BpfMap.ANY);
+        try {
+            PrefixFile.write(PrefixFile.of(runtime, id), entries);
+            for (int i = 0; i < ruleset.portLists().size(); i++) {
+                state.portLists.update(PortListKey.encode(id, i + 1), encode(ruleset.portLists().get(i)), BpfMap.ANY);
+            }
+            writeEntries(state.hosts, HostKey.SIZE, hosts, (from, count, keys, values) -> entries.encodeHosts(id, from, count, keys, values));
+            writeEntries(state.rules, RuleKey.SIZE, entries.size() - hosts,
+                    (from, count, keys, values) -> entries.encodePrefixes(id, from, count, keys, values));
+        } catch (IOException | RuntimeException e) {
+            try {
+                delete(Set.of(id)); // what of it was written: nothing points at it yet
+            } catch (IOException | RuntimeException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
         }
-        writeEntries(state.hosts, HostKey.SIZE, hosts, (from, count, keys, values) -> entries.encodeHosts(id, from, count, keys, values));
-        writeEntries(state.rules, RuleKey.SIZE, entries.size() - hosts,
-                (from, count, keys, values) -> entries.encodePrefixes(id, from, count, keys, values));
         return id;
     }
 
@@ -155,6 +164,11 @@ final class RulesetStore {
             state.rulesets.delete(RulesetInfo.key(id));
             Files.deleteIfExists(PrefixFile.of(runtime, id));
         }
+    }
+
+    /** One registered ruleset's bookkeeping. */
+    Optional<RulesetInfo> info(int id) throws BpfException {
+        return state.rulesets.lookup(RulesetInfo.key(id)).map(RulesetInfo::decode);
     }
 
     /** Every registered ruleset id with its bookkeeping. */
