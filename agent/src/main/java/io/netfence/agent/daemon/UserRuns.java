@@ -16,6 +16,7 @@ import io.netfence.agent.datapath.AttachmentRecord;
 import io.netfence.agent.datapath.CgroupCounters;
 import io.netfence.agent.datapath.DeniedFlow;
 import io.netfence.agent.datapath.KernelDatapath;
+import io.netfence.agent.host.LivePids;
 import io.netfence.agent.datapath.abi.CgroupPolicy;
 import io.netfence.agent.datapath.abi.PolicySlot;
 import io.netfence.agent.datapath.AppliedPolicy;
@@ -30,8 +31,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -62,8 +61,6 @@ final class UserRuns implements RunRoutes {
     private final AttachmentNames names;
     private final Function<PolicySlot, Optional<Reconciler.Known>> agentPolicies;
     private final RunArguments arguments;
-    /** The client of each run going on, by the run's cgroup path: who will ask for its end. */
-    private final Map<String, Long> clients = new ConcurrentHashMap<>();
 
     /**
      * @param names         the agent's DNS side: a run's name rules, and those of agent policies it
@@ -163,7 +160,6 @@ final class UserRuns implements RunRoutes {
             inheritedNames.forEach(k -> answering.add(NamePolicy.of(scope, k.policy(), k.applied())));
             names.pointed(scope, answering);
             Files.writeString(run.directory().resolve("cgroup.procs"), Long.toString(pid));
-            clients.put(run.path(), peer.pid());
         } catch (IOException | RuntimeException e) {
             names.released(scope);
             datapath.detachAndRemove(run);
@@ -195,7 +191,6 @@ final class UserRuns implements RunRoutes {
                 boolean audit = datapath.attachment(run.id()).map(AttachmentRecord::audit).orElse(false);
                 datapath.detachAndRemove(run);
                 names.released(CgroupPolicy.scopeOf(run.id()));
-                clients.remove(path);
                 return ApiResponse.ok(new RunFinished(counters.map(CgroupCounters::denials).orElse(0L),
                         counters.map(c -> c.recent().stream().map(DeniedFlow::summary).toList()).orElse(List.of()), audit));
             });
@@ -236,9 +231,9 @@ final class UserRuns implements RunRoutes {
     }
 
     /**
-     * Removes the runs of the tree whose processes have all ended and whose client is gone (killed
-     * before it asked for the end): they would count against max_runs_per_user and keep their
-     * programs attached. A run of an earlier agent has no known client: once empty, it goes too.
+     * Removes the runs of the tree whose processes have all ended and whose client (the owner its
+     * attachment record names) is gone, killed before it asked for the end: they would count
+     * against max_runs_per_user and keep their programs attached.
      */
     private void reapAbandoned(String userTree) throws IOException {
         List<Path> runs;
@@ -246,14 +241,16 @@ final class UserRuns implements RunRoutes {
             runs = listing.filter(p -> p.getFileName().toString().startsWith("run-")).toList();
         }
         for (Path directory : runs) {
-            String path = userTree + "/" + directory.getFileName();
-            Long client = clients.get(path);
-            boolean clientGone = client == null || !ProcessHandle.of(client).map(ProcessHandle::isAlive).orElse(false);
-            if (clientGone && !populated(directory)) {
-                Cgroup run = cgroups.open(path);
+            Cgroup run;
+            try {
+                run = cgroups.open(userTree + "/" + directory.getFileName());
+            } catch (CgroupException e) {
+                continue; // ended meanwhile
+            }
+            boolean clientAlive = datapath.attachment(run.id()).map(r -> LivePids.isAlive(r.ownerPid())).orElse(false);
+            if (!clientAlive && !populated(directory)) {
                 datapath.detachAndRemove(run);
                 names.released(CgroupPolicy.scopeOf(run.id()));
-                clients.remove(path);
             }
         }
     }
