@@ -17,6 +17,8 @@ import java.util.Set;
  */
 final class PolicyDirectoryWatcher implements AutoCloseable {
     private static final int QUIET_MILLIS = 200;
+    /** With nothing pending the watch waits this long for an event: a quiet agent wakes for nothing else. */
+    private static final int IDLE_MILLIS = 1000;
     private static final long WRITER_WARNING_MILLIS = 10_000;
     private static final int EVENTS = Inotify.IN_MODIFY | Inotify.IN_CLOSE_WRITE | Inotify.IN_MOVED_FROM | Inotify.IN_MOVED_TO
             | Inotify.IN_CREATE | Inotify.IN_DELETE;
@@ -44,7 +46,7 @@ final class PolicyDirectoryWatcher implements AutoCloseable {
         while (!closed) {
             List<Inotify.Event> events;
             try {
-                events = inotify.poll(QUIET_MILLIS);
+                events = inotify.poll(changed || !beingWritten.isEmpty() ? QUIET_MILLIS : IDLE_MILLIS);
             } catch (IOException e) {
                 Log.error("policy directory watch stopped: " + e.getMessage() + " (SIGHUP still reloads)");
                 return;
@@ -84,7 +86,7 @@ final class PolicyDirectoryWatcher implements AutoCloseable {
     public void close() {
         closed = true;
         try {
-            thread.join(2 * QUIET_MILLIS);
+            thread.join(IDLE_MILLIS + QUIET_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
