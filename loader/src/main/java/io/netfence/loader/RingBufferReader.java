@@ -12,8 +12,10 @@ import java.nio.ByteOrder;
  * Reads a BPF_MAP_TYPE_RINGBUF by mapping it, the way libbpf's consumer does, without a native
  * call per record (JNA callbacks cost microseconds each and lose events under a flood). There
  * must be one reader per ring. Layout: a consumer page (read-write) with consumer_pos, then the
- * producer page with producer_pos followed by the data area mapped twice, so a record that wraps
- * around the end is still contiguous.
+ * producer page with producer_pos followed by the data area. The kernel offers the data area
+ * twice in a row, so that a record wrapping around the end is contiguous; it is mapped once here
+ * (the kernel maps the whole of what is asked at once: twice would be twice the ring in the
+ * reader's resident memory) and the rare wrapping record is copied together.
  */
 public final class RingBufferReader implements AutoCloseable {
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -30,6 +32,7 @@ public final class RingBufferReader implements AutoCloseable {
     private final ByteBuffer consumer;
     private final ByteBuffer producer;
     private final ByteBuffer data;
+    private ByteBuffer wrapped = ByteBuffer.allocate(0);
 
     /** What the reader hands each record to; the buffer is only valid during the call. */
     public interface RecordHandler {
@@ -37,14 +40,21 @@ public final class RingBufferReader implements AutoCloseable {
     }
 
     private RingBufferReader(Pointer consumerMapping, Pointer producerMapping, long pageSize, long size) {
+        this(consumerMapping, producerMapping, pageSize, consumerMapping.getByteBuffer(0, pageSize),
+                producerMapping.getByteBuffer(0, pageSize), producerMapping.getByteBuffer(pageSize, size));
+    }
+
+    /** Over the ring's three parts as buffers: the consumer page, the producer page and the data area (once). */
+    RingBufferReader(Pointer consumerMapping, Pointer producerMapping, long pageSize, ByteBuffer consumer, ByteBuffer producer,
+                     ByteBuffer data) {
         this.consumerMapping = consumerMapping;
         this.producerMapping = producerMapping;
         this.pageSize = pageSize;
-        this.size = size;
+        this.size = data.capacity();
         this.mask = size - 1;
-        this.consumer = consumerMapping.getByteBuffer(0, pageSize);
-        this.producer = producerMapping.getByteBuffer(0, pageSize);
-        this.data = producerMapping.getByteBuffer(pageSize, 2 * size).order(ByteOrder.nativeOrder());
+        this.consumer = consumer;
+        this.producer = producer;
+        this.data = data.order(ByteOrder.nativeOrder());
     }
 
     /** Maps the ring of {@code map}, which must be a ring buffer; the map's fd stays the caller's. */
@@ -57,7 +67,7 @@ public final class RingBufferReader implements AutoCloseable {
         Pointer consumer = mmap(pageSize, LibC.PROT_READ | LibC.PROT_WRITE, map.fd(), 0, map.name());
         Pointer producer;
         try {
-            producer = mmap(pageSize + 2 * size, LibC.PROT_READ, map.fd(), pageSize, map.name());
+            producer = mmap(pageSize + size, LibC.PROT_READ, map.fd(), pageSize, map.name());
         } catch (BpfException e) {
             LibC.munmap(consumer, pageSize);
             throw e;
@@ -86,7 +96,7 @@ public final class RingBufferReader implements AutoCloseable {
             }
             int length = header & ~(BUSY | DISCARD);
             if ((header & DISCARD) == 0) {
-                handler.record(data.slice(offset + HEADER, length).order(ByteOrder.nativeOrder()));
+                handler.record(record(offset, length));
                 count++;
             }
             consumed += (length + HEADER + 7) & ~7L;
@@ -98,6 +108,20 @@ public final class RingBufferReader implements AutoCloseable {
         return count;
     }
 
+    /** The record after the header at {@code offset}: in place, or copied together when it wraps around the end. */
+    private ByteBuffer record(int offset, int length) {
+        int start = offset + HEADER; // a header is 8-aligned in a ring of whole pages: it never wraps
+        if (start + length <= size) {
+            return data.slice(start, length).order(ByteOrder.nativeOrder());
+        }
+        if (wrapped.capacity() < length) {
+            wrapped = ByteBuffer.allocate(length);
+        }
+        int beforeEnd = (int) Math.max(0, size - start);
+        wrapped.clear().put(0, data, (int) (start % size), beforeEnd).put(beforeEnd, data, (int) ((start + beforeEnd) % size), length - beforeEnd);
+        return wrapped.slice(0, length).order(ByteOrder.nativeOrder());
+    }
+
     /** Bytes written but not yet consumed. */
     public long pending() {
         return (long) LONGS.getAcquire(producer, 0) - (long) LONGS.getAcquire(consumer, 0);
@@ -105,7 +129,7 @@ public final class RingBufferReader implements AutoCloseable {
 
     @Override
     public void close() {
-        LibC.munmap(producerMapping, pageSize + 2 * size);
+        LibC.munmap(producerMapping, pageSize + size);
         LibC.munmap(consumerMapping, pageSize);
     }
 }
