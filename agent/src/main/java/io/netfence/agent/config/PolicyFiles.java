@@ -59,11 +59,16 @@ public final class PolicyFiles {
      * like any other: the whole set is refused.
      */
     public static List<PolicySpec> load(List<Path> directories) throws PolicyFileException, IOException {
+        return parse(read(directories));
+    }
+
+    /** The policy files of the directories, path → text, as {@link #load} parses them. */
+    public static Map<String, String> read(List<Path> directories) throws PolicyFileException, IOException {
         Map<String, String> texts = new LinkedHashMap<>();
         for (Path directory : directories) {
             texts.putAll(readDirectory(directory, Set.of()));
         }
-        return parse(texts);
+        return texts;
     }
 
     /**

@@ -59,6 +59,8 @@ public final class Agent implements AutoCloseable, AgentControl {
     private final ScheduledExecutorService worker;
     private final Instant started = Instant.now();
     private volatile ReloadResult lastReload;
+    /** The policy files as the reload in force read them: path → text. */
+    private Map<String, String> textsInForce = Map.of();
     private PolicyDirectoryWatcher policyWatcher;
     private CgroupWatcher cgroupWatcher;
     private EventHub events;
@@ -202,7 +204,7 @@ public final class Agent implements AutoCloseable, AgentControl {
 
     private boolean isInForce() {
         try {
-            return lastReload != null && lastReload.ok() && PolicyFiles.load(config.policyDirectories()).equals(reconciler.specs());
+            return lastReload != null && lastReload.ok() && PolicyFiles.read(config.policyDirectories()).equals(textsInForce);
         } catch (PolicyFileException | IOException | RuntimeException e) {
             return false; // the reload says what is wrong
         }
@@ -221,9 +223,11 @@ public final class Agent implements AutoCloseable, AgentControl {
      * all say so: a file the parser refused, one that cannot be read, a set the maps cannot hold.
      */
     private void reloadNow() {
+        Map<String, String> texts;
         List<PolicySpec> specs;
         try {
-            specs = PolicyFiles.load(config.policyDirectories());
+            texts = PolicyFiles.read(config.policyDirectories());
+            specs = PolicyFiles.parse(texts);
         } catch (PolicyFileException e) {
             rejected(e.errors());
             return;
@@ -237,6 +241,7 @@ public final class Agent implements AutoCloseable, AgentControl {
             rejected(List.of("policies not applied: " + e.getMessage()));
             return;
         }
+        textsInForce = texts;
         collectOldRulesetsSoon();
         policyNames = reconciler.policyNamesById();
         flowHistory.forgetAllBut(idsOf(specs, reconciler::records), reconciler.highestPolicyId());

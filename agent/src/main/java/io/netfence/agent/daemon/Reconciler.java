@@ -106,7 +106,7 @@ final class Reconciler {
         policyIds.keepOnly(names);
         specs = List.copyOf(newSpecs);
         if (sameTargets) {
-            repointStale(); // only contents changed: the cgroups they are in force on, not the whole tree
+            repointStale();
         } else {
             reconcileAll();
         }
@@ -132,10 +132,17 @@ final class Reconciler {
      * (a changed policy, or a change an earlier apply could not finish).
      */
     private void repointStale() throws IOException {
-        for (Pointed p : new ArrayList<>(pointed.values())) {
-            if (p.policies().stream().anyMatch(a -> a != DENY_ALL && !a.equals(applied.get(a.name())))) {
-                ensure(p.path(), null);
+        List<String> stale = new ArrayList<>();
+        for (Pointed p : pointed.values()) {
+            for (AppliedPolicy a : p.policies()) {
+                if (a != DENY_ALL && a != applied.get(a.name())) { // cgroups are pointed at the very instances in force
+                    stale.add(p.path());
+                    break;
+                }
             }
+        }
+        for (String path : stale) {
+            ensure(path, null);
         }
     }
 
@@ -295,14 +302,19 @@ final class Reconciler {
 
     /** Policy name → how many cgroups it is in force on. */
     Map<String, Integer> matchedCounts() {
-        Map<String, Integer> counts = new TreeMap<>();
-        specs.forEach(s -> counts.put(s.name(), 0));
+        Map<String, int[]> counts = new HashMap<>();
+        specs.forEach(s -> counts.put(s.name(), new int[1]));
         for (Pointed p : pointed.values()) {
             for (AppliedPolicy policy : p.policies()) {
-                counts.computeIfPresent(policy.name(), (k, v) -> v + 1);
+                int[] count = counts.get(policy.name());
+                if (count != null) {
+                    count[0]++;
+                }
             }
         }
-        return counts;
+        Map<String, Integer> sorted = new TreeMap<>();
+        counts.forEach((name, count) -> sorted.put(name, count[0]));
+        return sorted;
     }
 
     List<PolicySpec> specs() {
