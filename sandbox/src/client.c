@@ -25,6 +25,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -37,7 +38,9 @@
 #define MAX_REPLY (1 << 20)
 #define MAX_LAUNCH_OPTIONS 16
 #define FALLBACK 422 /* the agent's "a run the CLI makes itself" */
+#define AGENT_TIMEOUT_SECONDS 60
 
+/* what the Java CLI forwards too (nf-sandbox's inner list, for the command itself, is its own) */
 static const int forwarded[] = { SIGTERM, SIGHUP, SIGUSR1, SIGUSR2, SIGINT };
 static volatile pid_t sandbox;
 
@@ -45,6 +48,7 @@ static volatile pid_t sandbox;
 
 static char **run_argv; /* "run" [RUN OPTIONS] -- COMMAND [ARGS...] */
 static const char *launcher;
+static sigset_t original_mask; /* as the client was started with: restored for the Java CLI and the run */
 
 static void __attribute__((noreturn)) fall_back(void)
 {
@@ -52,6 +56,7 @@ static void __attribute__((noreturn)) fall_back(void)
 
 	argv[0] = (char *)launcher;
 	setenv("NETFENCE_CLIENT", "off", 1);
+	sigprocmask(SIG_SETMASK, &original_mask, NULL);
 	execv(launcher, argv);
 	fprintf(stderr, "netfence: cannot execute %s: %s\n", launcher, strerror(errno));
 	exit(EXIT_USAGE);
@@ -68,13 +73,16 @@ struct reply {
 static int connect_agent(const char *path)
 {
 	struct sockaddr_un address = { .sun_family = AF_UNIX };
+	struct timeval timeout = { .tv_sec = AGENT_TIMEOUT_SECONDS }; /* as the Java CLI's client gives up */
 	int fd;
 
 	if (strlen(path) >= sizeof(address.sun_path))
 		return -1;
 	strcpy(address.sun_path, path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd >= 0 && connect(fd, (struct sockaddr *)&address, sizeof(address)) < 0) {
+	if (fd >= 0 && (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout)) < 0 ||
+			setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout)) < 0 ||
+			connect(fd, (struct sockaddr *)&address, sizeof(address)) < 0)) {
 		close(fd);
 		return -1;
 	}
@@ -121,25 +129,54 @@ static int exchange(int fd, const char *method, const char *path, const struct t
 	return 0;
 }
 
-/* The reply's errors, each as "netfence: ERROR" on stderr. */
+/* The reply's errors on stderr, as the Java CLI prints them: "netfence: E", or "netfence: N errors:" and each. */
 static void print_errors(const struct reply *reply)
 {
 	const char *p = json_field(reply->body, "errors");
-	struct text error = { 0 };
+	struct text errors = { 0 };
+	int count = 0;
 
-	if (!p || *p != '[') {
-		fprintf(stderr, "netfence: the agent answered %d\n", reply->status);
-		return;
-	}
-	for (p = skip_space(p + 1); p && *p == '"';) {
-		error.length = 0;
-		p = json_string(p, &error);
-		if (p)
-			fprintf(stderr, "netfence: %s\n", error.data);
+	for (p = p && *p == '[' ? skip_space(p + 1) : NULL; p && *p == '"'; count++) {
+		p = json_string(p, &errors);
+		append(&errors, "", 1);
 		if (p && *(p = skip_space(p)) == ',')
 			p = skip_space(p + 1);
 	}
-	free(error.data);
+	if (count == 0)
+		fprintf(stderr, "netfence: the agent answered %d\n", reply->status);
+	else if (count == 1)
+		fprintf(stderr, "netfence: %s\n", errors.data);
+	else
+		fprintf(stderr, "netfence: %d errors:\n", count);
+	for (size_t at = 0; count > 1 && at < errors.length; at += strlen(errors.data + at) + 1)
+		fprintf(stderr, "  %s\n", errors.data + at);
+	free(errors.data);
+}
+
+/*
+ * The answer's "launch", the sandbox's options, into options as NUL-terminated strings; -1 unless
+ * it is there and a whole list of strings: the options decide whether the command gets a network
+ * of its own, so a run never goes on with some of them missing.
+ */
+static int launch_options(const char *body, struct text *options)
+{
+	const char *p = json_field(body, "launch");
+
+	append(options, "", 0);
+	if (!p || *p != '[')
+		return -1;
+	for (p = skip_space(p + 1); *p == '"';) {
+		p = json_string(p, options);
+		if (!p)
+			return -1;
+		append(options, "", 1); /* the NUL after each option */
+		p = skip_space(p);
+		if (*p == ',')
+			p = skip_space(p + 1);
+		else if (*p != ']')
+			return -1;
+	}
+	return *p == ']' ? 0 : -1;
 }
 
 /* ---- the run ---- */
@@ -172,7 +209,7 @@ static char *find_executable(const char *name)
  * The sandbox's side: stop until the agent has moved this process into the run's cgroup, then take
  * the launch options the agent chose from the client and go on as nf-sandbox --agent does.
  */
-static void __attribute__((noreturn)) sandbox_child(int options_fd, char *executable, char **command)
+static void __attribute__((noreturn)) sandbox_child(pid_t client, int options_fd, char *executable, char **command)
 {
 	static char buffer[4096];
 	char *argv[MAX_LAUNCH_OPTIONS];
@@ -182,6 +219,8 @@ static void __attribute__((noreturn)) sandbox_child(int options_fd, char *execut
 	int argc = 0;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL); /* a client gone (kill -9) takes the run with it */
+	if (getppid() != client)
+		exit(EXIT_SETUP); /* it went before the line above */
 	await_agent(command[0]);
 	while ((n = read(options_fd, buffer + length, sizeof(buffer) - 1 - length)) > 0)
 		length += (size_t)n;
@@ -220,12 +259,10 @@ static void forward_signals(void)
 	struct sigaction action = { .sa_handler = forward, .sa_flags = SA_RESTART };
 	struct sigaction ignore = { .sa_handler = SIG_IGN };
 	int terminal = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-	sigset_t none;
 
 	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
 		sigaction(forwarded[i], forwarded[i] == SIGINT && terminal ? &ignore : &action, NULL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	sigprocmask(SIG_SETMASK, &original_mask, NULL);
 }
 
 /* Waits for the sandbox; its exit status, or 128+N when signal N ended it. */
@@ -275,7 +312,7 @@ int run_client(int argc, char **argv)
 	char *executable, **command = NULL;
 	const char *field;
 	int status, pipe_fds[2], fd, end = -1;
-	pid_t pid;
+	pid_t pid, client;
 
 	if (argc < 4 || strcmp(argv[3], "run"))
 		die("usage: nf-sandbox --client LAUNCHER run [RUN OPTIONS] -- COMMAND [ARGS...]");
@@ -296,22 +333,23 @@ int run_client(int argc, char **argv)
 	fd = executable ? connect_agent(socket_path) : -1;
 	if (fd < 0)
 		fall_back(); /* no agent (root's CLI runs alone, a user's says how to get one), or no such command */
+	close(fd); /* a probe: the request goes on a connection of its own once the sandbox waits */
 
 	/* the sandbox, stopped until the agent has moved it; signals wait until it runs */
 	sigemptyset(&blocked);
 	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
 		sigaddset(&blocked, forwarded[i]);
-	sigprocmask(SIG_BLOCK, &blocked, NULL);
+	sigprocmask(SIG_BLOCK, &blocked, &original_mask);
 	if (pipe2(pipe_fds, O_CLOEXEC) < 0)
 		die("pipe: %s", strerror(errno));
+	client = getpid();
 	pid = fork();
 	if (pid < 0)
 		die("fork: %s", strerror(errno));
 	if (pid == 0) {
-		close(fd);
 		close(pipe_fds[1]);
-		sigprocmask(SIG_UNBLOCK, &blocked, NULL);
-		sandbox_child(pipe_fds[0], executable, command);
+		sigprocmask(SIG_SETMASK, &original_mask, NULL);
+		sandbox_child(client, pipe_fds[0], executable, command);
 	}
 	close(pipe_fds[0]);
 	while (waitpid(pid, &status, WUNTRACED) < 0)
@@ -331,7 +369,8 @@ int run_client(int argc, char **argv)
 		append_json_string(&request, argv[i]);
 	}
 	append_str(&request, "]}");
-	if (exchange(fd, "POST", "/v1/runs", &request, &reply) < 0) {
+	fd = connect_agent(socket_path);
+	if (fd < 0 || exchange(fd, "POST", "/v1/runs", &request, &reply) < 0) {
 		kill_sandbox(pid);
 		fprintf(stderr, "netfence: the netfence agent on %s did not answer; %s did not run\n", socket_path, command[0]);
 		return EXIT_USAGE;
@@ -351,22 +390,14 @@ int run_client(int argc, char **argv)
 		kill_sandbox(pid);
 		die("the agent's answer names no run");
 	}
-	append(&options, "", 0);
-	field = json_field(reply.body, "launch");
-	for (const char *p = field && *field == '[' ? skip_space(field + 1) : NULL; p && *p == '"';) {
-		size_t before = options.length;
-
-		p = json_string(p, &options);
-		if (!p) {
-			options.length = before;
-			break;
-		}
-		append(&options, "", 1); /* the NUL between options */
-		if (*(p = skip_space(p)) == ',')
-			p = skip_space(p + 1);
+	if (launch_options(reply.body, &options) < 0) {
+		kill_sandbox(pid);
+		finish(socket_path, id.data);
+		die("the agent's answer gives no launch options; %s did not run", command[0]);
 	}
 	if (write(pipe_fds[1], options.data, options.length) != (ssize_t)options.length) {
 		kill_sandbox(pid);
+		finish(socket_path, id.data);
 		die("cannot hand the run its options: %s", strerror(errno));
 	}
 	close(pipe_fds[1]);

@@ -87,16 +87,25 @@ static void put_utf8(struct text *out, unsigned int c)
 	}
 }
 
+/* The four hex digits at p, read one by one: a string ending early is not read past its end. */
 static int hex4(const char *p, unsigned int *value)
 {
-	char digits[5] = { 0 }, *end;
+	*value = 0;
+	for (int i = 0; i < 4; i++) {
+		char c = p[i];
+		unsigned int digit;
 
-	memcpy(digits, p, 4);
-	for (int i = 0; i < 4; i++)
-		if (!digits[i])
-			return -1;
-	*value = (unsigned int)strtoul(digits, &end, 16);
-	return *end ? -1 : 0;
+		if (c >= '0' && c <= '9')
+			digit = (unsigned int)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			digit = (unsigned int)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			digit = (unsigned int)(c - 'A' + 10);
+		else
+			return -1; /* the terminator included */
+		*value = *value << 4 | digit;
+	}
+	return 0;
 }
 
 static const char *json_string_into(const char *p, struct text *out);

@@ -50,7 +50,6 @@
 
 #include "nf-sandbox.h"
 
-#define EXIT_SETUP 125
 #define NOBODY 65534
 #define MAX_GROUPS 256
 #define LAST_CAPABILITY 63

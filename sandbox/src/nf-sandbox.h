@@ -3,6 +3,9 @@
 #ifndef NF_SANDBOX_H
 #define NF_SANDBOX_H
 
+/* The exit status when the sandbox could not be set up. */
+#define EXIT_SETUP 125
+
 /* How a run's command is launched: nf-sandbox's options. */
 struct launch {
 	const char *procs; /* --procs: the cgroup.procs to join first */

@@ -63,7 +63,7 @@ static void a_key_inside_a_string_is_not_a_key(void)
 
 static void malformed_input_reads_as_absent(void)
 {
-	const char *bad[] = { "", "[", "{", "{\"id\"", "{\"id\":", "{\"id\":\"unterminated", "{\"id\":\"\\u12\"}",
+	const char *bad[] = { "", "[", "{", "{\"id\"", "{\"id\":", "{\"id\":\"unterminated", "{\"id\":\"\\u12\"}", "{\"id\":\"\\u1",
 			      "{\"a\":[1,2,\"id\":\"3\"}", "not json", "{\"s\":\"\\", NULL };
 
 	for (int i = 0; bad[i]; i++) {
