@@ -96,8 +96,9 @@ public final class KernelDatapath implements Datapath {
         return pins.change(state -> {
             RulesetLifetime rulesets = rulesets(state);
             AppliedPolicy applied = rulesets.write(compiled, owner, 0);
-            Set<Integer> before = rulesetsOf(attachments.slots(state, cgroup.id()));
+            Set<Integer> before;
             try {
+                before = rulesetsOf(attachments.slots(state, cgroup.id()));
                 List<AppliedPolicy> all = new ArrayList<>(List.of(applied));
                 all.addAll(carried);
                 inherited.forEach(slot -> all.add(AppliedPolicy.of(slot, "inherited")));

@@ -14,17 +14,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -34,7 +29,6 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class RulesetStore {
     private static final int BATCH = 65536;
-    private static final int THREADS = 2;
     private final PinnedState state;
     private final Path runtime;
 
@@ -80,75 +74,31 @@ final class RulesetStore {
         int encode(int from, int count, ByteBuffer keys, ByteBuffer values);
     }
 
-    /** One batch's system call. */
-    private interface Batch {
-        void run() throws IOException;
-    }
-
-    /** Writes the entries in batches (see {@link #runBatches}), encoded on this thread. */
+    /** Writes the entries in batches, encoded on this thread and written beside it ({@link MapBatches}). */
     private static void writeEntries(BpfMap map, int keySize, int total, BatchEncoder encoder) throws IOException {
-        List<Batch> batches = new ArrayList<>();
-        for (int written = 0, next = 0; written < total; written += BATCH) {
-            int count = Math.min(BATCH, total - written);
-            ByteBuffer keys = ByteBuffer.allocate(count * keySize);
-            ByteBuffer values = ByteBuffer.allocate(count * RuleValue.SIZE);
-            next = encoder.encode(next, count, keys, values);
-            batches.add(() -> map.updateAll(keys.array(), values.array(), count));
+        try (MapBatches batches = new MapBatches(map.name())) {
+            for (int written = 0, next = 0; written < total; written += BATCH) {
+                int count = Math.min(BATCH, total - written);
+                ByteBuffer keys = ByteBuffer.allocate(count * keySize);
+                ByteBuffer values = ByteBuffer.allocate(count * RuleValue.SIZE);
+                next = encoder.encode(next, count, keys, values);
+                batches.submit(() -> map.updateAll(keys.array(), values.array(), count));
+            }
+            batches.finish();
         }
-        runBatches(map, batches);
     }
 
     private static void deleteEntries(BpfMap map, int keySize, List<IpPrefix> prefixes, KeyEncoder key) throws IOException {
-        List<Batch> batches = new ArrayList<>();
-        for (int start = 0; start < prefixes.size(); start += BATCH) {
-            int count = Math.min(BATCH, prefixes.size() - start);
-            ByteBuffer keys = ByteBuffer.allocate(count * keySize);
-            for (IpPrefix prefix : prefixes.subList(start, start + count)) {
-                key.encode(keys, prefix);
+        try (MapBatches batches = new MapBatches(map.name())) {
+            for (int start = 0; start < prefixes.size(); start += BATCH) {
+                int count = Math.min(BATCH, prefixes.size() - start);
+                ByteBuffer keys = ByteBuffer.allocate(count * keySize);
+                for (IpPrefix prefix : prefixes.subList(start, start + count)) {
+                    key.encode(keys, prefix);
+                }
+                batches.submit(() -> map.deleteAll(keys.array(), count));
             }
-            batches.add(() -> map.deleteAll(keys.array(), count));
-        }
-        runBatches(map, batches);
-    }
-
-    /**
-     * Runs the batches; more than one on two threads: the kernel inserts into and deletes from a
-     * hash or trie under per-bucket or per-map locks, and a million hosts took 0.8 s of inserts on
-     * one core.
-     */
-    private static void runBatches(BpfMap map, List<Batch> batches) throws IOException {
-        if (batches.size() <= 1) {
-            for (Batch batch : batches) {
-                batch.run();
-            }
-            return;
-        }
-        ExecutorService threads = Executors.newFixedThreadPool(THREADS, r -> {
-            Thread t = new Thread(r, "netfence-map-batch");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<?>> running = new ArrayList<>();
-            for (Batch batch : batches) {
-                running.add(threads.submit(() -> {
-                    batch.run();
-                    return null;
-                }));
-            }
-            for (Future<?> f : running) {
-                f.get();
-            }
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while writing " + map.name());
-        } finally {
-            threads.shutdownNow();
+            batches.finish();
         }
     }
 
