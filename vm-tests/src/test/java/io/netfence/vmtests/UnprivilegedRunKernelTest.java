@@ -98,10 +98,8 @@ class UnprivilegedRunKernelTest {
     void theLauncherAsksTheAgentWithoutAJvm() throws Exception {
         Path gate = gate();
         try {
-            Process run = cgroups.spawn(session, asUserThroughLauncher(List.of(), "--deny", "127.0.0.2", "--", "/bin/sh", "-c",
-                    "touch " + gate.resolve("started") + "; while [ ! -e " + gate.resolve("go") + " ]; do sleep 0.05; done"));
+            Process run = startedRun(gate, ":", "while [ ! -e " + gate.resolve("go") + " ]; do sleep 0.05; done");
             try {
-                awaitFile(gate.resolve("started"));
                 assertEquals("nf-sandbox", Files.readString(Path.of("/proc/" + run.pid() + "/comm")).strip(),
                         "the run's client is nf-sandbox, not a JVM");
                 Files.createFile(gate.resolve("go"));
@@ -148,10 +146,8 @@ class UnprivilegedRunKernelTest {
     void signalsToTheClientReachTheCommand() throws Exception {
         Path gate = gate();
         try {
-            Process run = cgroups.spawn(session, asUserThroughLauncher(List.of(), "--deny", "any", "--", "/bin/sh", "-c",
-                    "trap 'exit 7' TERM; touch " + gate.resolve("started") + "; while :; do sleep 0.05; done"));
+            Process run = startedRun(gate, "trap 'exit 7' TERM", "while :; do sleep 0.05; done");
             try {
-                awaitFile(gate.resolve("started"));
                 Processes.check("kill", "-TERM", Long.toString(run.pid()));
                 assertTrue(run.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
                 assertEquals(7, run.exitValue(), "SIGTERM went to the command, which exited 7 on it");
@@ -167,10 +163,8 @@ class UnprivilegedRunKernelTest {
     void aKilledClientTakesItsRunAlongAndTheNextRunReapsIt() throws Exception {
         Path gate = gate();
         try {
-            Process run = cgroups.spawn(session, asUserThroughLauncher(List.of(), "--deny", "any", "--", "/bin/sh", "-c",
-                    "touch " + gate.resolve("started") + "; exec sleep 60"));
+            Process run = startedRun(gate, ":", "exec sleep 60");
             try {
-                awaitFile(gate.resolve("started"));
                 assertEquals(1, runsLeft().size());
                 Path runDirectory = cgroups.directory(cgroups.root() + "/runs/uid-" + USER + "/" + runsLeft().get(0));
                 Processes.check("kill", "-KILL", Long.toString(run.pid()));
@@ -190,6 +184,14 @@ class UnprivilegedRunKernelTest {
         } finally {
             removeGate(gate);
         }
+    }
+
+    /** {@code netfence run --deny any -- sh -c "FIRST; touch STARTED; THEN"} as the user, once the command has started. */
+    private Process startedRun(Path gate, String first, String then) {
+        Process run = cgroups.spawn(session, asUserThroughLauncher(List.of(), "--deny", "any", "--", "/bin/sh", "-c",
+                first + "; touch " + gate.resolve("started") + "; " + then));
+        awaitFile(gate.resolve("started"));
+        return run;
     }
 
     /** A directory the user may write, for a run to say it started. */

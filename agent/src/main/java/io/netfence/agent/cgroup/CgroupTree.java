@@ -41,8 +41,8 @@ public final class CgroupTree {
 
     /**
      * The cgroup at {@code top} and every cgroup below it, parents first. A cgroup directory's link
-     * count is 2 plus its child cgroups (cgroupfs keeps it, as on disk filesystems): one stat per
-     * cgroup, and only cgroups with children are listed, not the twenty-odd files of each leaf.
+     * count is 2 plus its child cgroups (cgroupfs keeps it, as on disk filesystems): only cgroups
+     * with children are listed (and their entries stat'ed), not the twenty-odd files of each leaf.
      */
     public List<String> below(Path top) {
         List<String> paths = new ArrayList<>();
@@ -78,8 +78,12 @@ public final class CgroupTree {
                     collect(entry, (Integer) attributes.get("nlink"), depth + 1, into);
                 }
             }
-        } catch (NoSuchFileException | java.nio.file.DirectoryIteratorException e) {
+        } catch (NoSuchFileException e) {
             // removed while we listed it
+        } catch (java.nio.file.DirectoryIteratorException e) {
+            if (!(e.getCause() instanceof NoSuchFileException)) {
+                throw e.getCause(); // a partial list would release the cgroups missing from it
+            }
         }
     }
 

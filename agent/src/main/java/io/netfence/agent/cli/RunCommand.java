@@ -101,7 +101,7 @@ public final class RunCommand implements Callable<Integer> {
         long self = ProcessHandle.current().pid();
         boolean privateNetwork = rules.wantsPrivateNetwork() && !keepPrivileges;
         Policy policy = learn ? LearnOptions.policy(rules, "run-" + self) : rules.toPolicy("run-" + self, privateNetwork);
-        if (!learn && (learnOptions.out != null || learnOptions.aggregate || learnOptions.format != LearnOptions.Format.RULES)) {
+        if (!learn && learnOptionsGiven()) {
             throw new UsageException("--out, --format and --aggregate go with --learn");
         }
         String executable = resolve(command.get(0));
@@ -113,7 +113,7 @@ public final class RunCommand implements Callable<Integer> {
         Path runSocket = AgentRun.socket(runSocketOption);
         if (!Preflight.isRoot()) {
             if (user != null || keepPrivileges || cgroupParent != null || learn) {
-                throw new UsageException("--user, --keep-privileges, --cgroup-parent and --learn need root");
+                throw rootsOptions();
             }
             return AgentRun.run(runSocket, policy, sandbox, executable, command, RunCommand::forwardSignals);
         }
@@ -160,12 +160,11 @@ public final class RunCommand implements Callable<Integer> {
      * @throws UsageException naming the option and what is wrong with it
      */
     Optional<RunArguments.Plan> planForAgent(boolean root) {
-        if (learn || cgroupParent != null || rules.rulesFile != null || learnOptions.out != null || learnOptions.aggregate
-                || learnOptions.format != LearnOptions.Format.RULES) {
+        if (learn || cgroupParent != null || rules.rulesFile != null || learnOptionsGiven()) {
             return Optional.empty();
         }
         if (!root && (user != null || keepPrivileges)) {
-            throw new UsageException("--user, --keep-privileges, --cgroup-parent and --learn need root");
+            throw rootsOptions();
         }
         boolean privateNetwork = rules.wantsPrivateNetwork() && !keepPrivileges;
         Policy policy = rules.toPolicy("run", privateNetwork);
@@ -173,6 +172,14 @@ public final class RunCommand implements Callable<Integer> {
             return Optional.empty();
         }
         return Optional.of(new RunArguments.Plan(policy, SandboxLauncher.launchOptions(new SandboxLauncher.Options(user, privateNetwork, keepPrivileges))));
+    }
+
+    private boolean learnOptionsGiven() {
+        return learnOptions.out != null || learnOptions.aggregate || learnOptions.format != LearnOptions.Format.RULES;
+    }
+
+    private static UsageException rootsOptions() {
+        return new UsageException("--user, --keep-privileges, --cgroup-parent and --learn need root");
     }
 
     /**

@@ -208,6 +208,7 @@ final class Reconciler {
 
     /** A removed cgroup's attachment is defunct: release its pins and record. */
     void cgroupVanished(String path) throws IOException {
+        conflicts.keySet().removeIf(p -> p.equals(path) || p.startsWith(path + "/"));
         List<Long> gone = new ArrayList<>();
         pointed.forEach((id, p) -> {
             if (p.path().equals(path) || p.path().startsWith(path + "/")) {
@@ -267,6 +268,9 @@ final class Reconciler {
                 AttachmentRecord.Kind.AGENT, ProcessHandle.current().pid()), names.proxyPort());
         names.pointed(scope, namePolicies);
         pointed.put(cgroup.id(), new Pointed(path, policies));
+        if (policies != DENY_ALL_SLOTS) {
+            conflicts.remove(path);
+        }
         return true;
     }
 

@@ -92,7 +92,7 @@ final class UserRuns implements RunRoutes {
             if (request.args() != null) {
                 Optional<RunArguments.Plan> plan = arguments.parse(request.args(), isRoot(peer));
                 if (plan.isEmpty()) {
-                    return ApiResponse.error(CLI_MAKES_IT, "a run netfence run makes itself, not the agent");
+                    return ApiResponse.error(CLI_MAKES_IT, "the CLI makes this run itself (or says what is wrong with its options)");
                 }
                 policy = plan.get().policy();
                 launch = plan.get().launch();
