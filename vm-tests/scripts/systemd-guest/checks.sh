@@ -91,6 +91,18 @@ ExecStart=/bin/bash $here/client.sh /run/payments.log"
   systemctl daemon-reload && systemctl start nf-testhost.service && systemctl reload netfence.service
   check reload-adds-policy "systemctl reload netfence: payments is listed" until_ok 60 sh -c 'netfence policies | grep -q payments'
 
+  # --- a login user of group netfence confines one command: the package's launcher hands run to
+  # /usr/lib/netfence/nf-sandbox, which asks the agent without a JVM
+  useradd -m -G netfence nftester
+  ran=$(su - nftester -c 'netfence run --deny 198.18.0.2:8080/tcp -- /bin/bash -c "grep ^0:: /proc/self/cgroup; id -un;
+    (exec 3<>/dev/tcp/198.18.0.2/8080) 2>/dev/null && echo connected || echo refused"' 2>&1 | tr '\n' ' ')
+  check user-run "as nftester: $ran" sh -c "echo '$ran' | grep -q 'netfence-runs.slice/uid-[0-9]*/run-[0-9]* nftester refused'"
+  su - nftester -c 'netfence run --deny any -- sleep 5' > /dev/null 2>&1 &
+  sleep 2
+  check user-run-no-jvm "the user's run is nf-sandbox's client: $(pgrep -u nftester -l | tr '\n' ' ')" \
+    sh -c 'pgrep -u nftester -x nf-sandbox && ! pgrep -u nftester -x java'
+  wait
+
   # --- restarts without the drop-in: the window from the cgroup's creation to its confinement
   before=$(violations) && : > /run/payments.log
   systemctl start payments.service && failed=$(restart_cycles "$cycles") && systemctl stop payments.service
