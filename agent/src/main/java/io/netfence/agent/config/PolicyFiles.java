@@ -38,6 +38,8 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * A set of files is valid as a whole or not at all: one error anywhere and nothing is taken.
  */
 public final class PolicyFiles {
+    /** Every file of every reload is read, most of them unchanged: see {@link ParsedFiles}. */
+    private static final ParsedFiles PARSED = new ParsedFiles(PolicyLimits.MAX_TOTAL_BYTES);
     private static final Set<String> TOP_KEYS = Set.of("policies");
     private static final Set<String> POLICY_KEYS = new LinkedHashSet<>(List.of("name", "target", "mode", "egress", "ingress"));
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
@@ -166,7 +168,7 @@ public final class PolicyFiles {
         RuleBudget budget = new RuleBudget();
         for (Map.Entry<String, String> file : texts.entrySet()) {
             YamlNodes yaml = new YamlNodes(file.getKey());
-            for (PolicySpec spec : parseFile(yaml, file.getValue(), budget)) {
+            for (PolicySpec spec : parsedFile(yaml, file.getValue(), budget)) {
                 String previous = firstDefinition.putIfAbsent(spec.name(), spec.source());
                 if (previous != null) {
                     errors.add(spec.source() + ": duplicate policy name '" + spec.name() + "' (first defined at " + previous + ")");
@@ -181,6 +183,24 @@ public final class PolicyFiles {
         }
         if (!errors.isEmpty()) {
             throw new PolicyFileException(errors.size() <= MAX_ERRORS ? errors : capped(errors));
+        }
+        return specs;
+    }
+
+    /**
+     * The file's policies: as parsed before when its text is unchanged and its rules fit the
+     * budget (else it is parsed, which reports the line where the budget ran out).
+     */
+    private static List<PolicySpec> parsedFile(YamlNodes yaml, String text, RuleBudget budget) {
+        Optional<ParsedFiles.Parsed> known = PARSED.get(yaml.file(), text);
+        if (known.isPresent() && budget.fits(known.get().rules())) {
+            budget.take(known.get().rules());
+            return known.get().specs();
+        }
+        long before = budget.read();
+        List<PolicySpec> specs = parseFile(yaml, text, budget);
+        if (yaml.errors().isEmpty() && !budget.over()) {
+            PARSED.put(yaml.file(), text, specs, budget.read() - before);
         }
         return specs;
     }

@@ -9,9 +9,19 @@ final class RuleBudget {
     private long read;
 
     /** Counts rules just read; false once the total is over the limit. */
-    boolean take(int rules) {
+    boolean take(long rules) {
         read += rules;
         return read <= PolicyLimits.MAX_RULES;
+    }
+
+    /** The rules counted so far. */
+    long read() {
+        return read;
+    }
+
+    /** Whether {@code rules} more would still be within the limit. */
+    boolean fits(long rules) {
+        return read + rules <= PolicyLimits.MAX_RULES;
     }
 
     /** Whether the limit was passed already: the rest is not read (and not reported again). */

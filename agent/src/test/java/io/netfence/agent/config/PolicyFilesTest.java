@@ -183,6 +183,22 @@ class PolicyFilesTest {
     }
 
     @Test
+    void aFileParsedBeforeStillCountsAgainstTheLimit() throws Exception {
+        assertEquals(8, PolicyFiles.parse(Map.of("a.yaml", GOOD)).stream().mapToInt(s -> s.policy().egress().size()
+                + s.policy().ingress().size()).sum(), "a.yaml parsed once, and kept");
+        rulesOverTheLimitAreRefusedWhereTheyPassIt();
+    }
+
+    @Test
+    void aFileReadAgainUnchangedGivesTheSamePoliciesAndAChangedOneItsNewOnes() throws Exception {
+        List<PolicySpec> first = PolicyFiles.parse(Map.of("same.yaml", GOOD));
+        assertEquals(first, PolicyFiles.parse(Map.of("same.yaml", GOOD)));
+        List<PolicySpec> changed = PolicyFiles.parse(Map.of("same.yaml", GOOD.replace("deny any", "deny 198.18.0.9")));
+        assertTrue(!changed.equals(first) && changed.toString().contains("198.18.0.9"), changed.toString());
+        assertThrows(PolicyFileException.class, () -> PolicyFiles.parse(Map.of("same.yaml", GOOD + "  - nonsense\n")));
+    }
+
+    @Test
     void aDirectoryOverTheTotalIsRefusedBeforeItIsRead(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         for (int i = 0; i * (long) PolicyLimits.MAX_FILE_BYTES <= PolicyLimits.MAX_TOTAL_BYTES; i++) {
             try (var file = java.nio.channels.FileChannel.open(dir.resolve(i + ".yaml"), java.nio.file.StandardOpenOption.CREATE_NEW,
