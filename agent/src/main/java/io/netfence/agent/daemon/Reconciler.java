@@ -46,12 +46,12 @@ final class Reconciler {
     private final Map<String, Policy> appliedContent = new HashMap<>();
     private final PolicyIds policyIds;
     private final boolean recordFlows;
-    private final Map<Long, Pointed> pointed = new HashMap<>();
+    private final PointedCgroups pointed = new PointedCgroups();
+    /** Policies whose cgroups an apply failed to repoint all: the next apply visits them too. */
+    private final Set<String> unfinished = new HashSet<>();
     private final Map<String, String> conflicts = new TreeMap<>();
     private final AttachmentNames names;
 
-    /** What a cgroup was last pointed at by this agent. */
-    private record Pointed(String path, List<AppliedPolicy> policies) {}
 
     Reconciler(Datapath datapath, CgroupFs cgroups) {
         this(datapath, cgroups, PolicyIds.inMemory(), false, AttachmentNames.NONE);
@@ -106,7 +106,7 @@ final class Reconciler {
         policyIds.keepOnly(names);
         specs = List.copyOf(newSpecs);
         if (sameTargets) {
-            repointStale();
+            repointStale(fresh.keySet());
         } else {
             reconcileAll();
         }
@@ -128,12 +128,14 @@ final class Reconciler {
     }
 
     /**
-     * Points again every cgroup that points at a version of a policy other than the one in force
-     * (a changed policy, or a change an earlier apply could not finish).
+     * Points again every cgroup that points at a version of a policy other than the one in force:
+     * of the changed policies, and of those an earlier apply could not finish.
      */
-    private void repointStale() throws IOException {
+    private void repointStale(Set<String> changed) throws IOException {
+        unfinished.addAll(changed);
         List<String> stale = new ArrayList<>();
-        for (Pointed p : pointed.values()) {
+        for (long id : pointed.pointingAt(unfinished)) {
+            PointedCgroups.Pointed p = pointed.get(id);
             for (AppliedPolicy a : p.policies()) {
                 if (a != DENY_ALL && a != applied.get(a.name())) { // cgroups are pointed at the very instances in force
                     stale.add(p.path());
@@ -144,6 +146,7 @@ final class Reconciler {
         for (String path : stale) {
             ensure(path, null);
         }
+        unfinished.clear();
     }
 
     /** Writes one policy's rulesets; a failure names the policy and where it is defined. */
@@ -181,6 +184,7 @@ final class Reconciler {
                 Log.info("Released " + record.get().cgroupPath() + ": no policy targets it any more.");
             }
         }
+        unfinished.clear(); // every cgroup was visited
     }
 
     /**
@@ -192,7 +196,7 @@ final class Reconciler {
         for (String path : tree.all()) {
             ensure(path, null);
         }
-        for (Map.Entry<Long, Pointed> e : new ArrayList<>(pointed.entrySet())) {
+        for (Map.Entry<Long, PointedCgroups.Pointed> e : new ArrayList<>(pointed.all().entrySet())) {
             if (!cgroups.exists(e.getValue().path(), e.getKey())) {
                 cgroupVanished(e.getValue().path());
             }
@@ -210,7 +214,7 @@ final class Reconciler {
     void cgroupVanished(String path) throws IOException {
         conflicts.keySet().removeIf(p -> p.equals(path) || p.startsWith(path + "/"));
         List<Long> gone = new ArrayList<>();
-        pointed.forEach((id, p) -> {
+        pointed.all().forEach((id, p) -> {
             if (p.path().equals(path) || p.path().startsWith(path + "/")) {
                 gone.add(id);
             }
@@ -246,7 +250,7 @@ final class Reconciler {
                     + "; all its traffic is denied");
             policies = DENY_ALL_SLOTS;
         }
-        Pointed before = pointed.get(cgroup.id());
+        PointedCgroups.Pointed before = pointed.get(cgroup.id());
         boolean current = before != null && before.policies().equals(policies);
         if (current && attachments == null) {
             return true; // pointed by this agent at these very versions: no record read (a full pass has them all at hand)
@@ -267,7 +271,7 @@ final class Reconciler {
         datapath.point(cgroup, policies, AttachmentRecord.of(cgroup, matching.stream().map(PolicySpec::policy).toList(),
                 AttachmentRecord.Kind.AGENT, ProcessHandle.current().pid()), names.proxyPort());
         names.pointed(scope, namePolicies);
-        pointed.put(cgroup.id(), new Pointed(path, policies));
+        pointed.put(cgroup.id(), new PointedCgroups.Pointed(path, policies));
         if (policies != DENY_ALL_SLOTS) {
             conflicts.remove(path);
         }
@@ -292,7 +296,7 @@ final class Reconciler {
     Map<String, List<String>> matched() {
         Map<String, List<String>> byPolicy = new TreeMap<>();
         specs.forEach(s -> byPolicy.put(s.name(), new ArrayList<>()));
-        for (Pointed p : pointed.values()) {
+        for (PointedCgroups.Pointed p : pointed.all().values()) {
             for (AppliedPolicy policy : p.policies()) {
                 byPolicy.computeIfPresent(policy.name(), (k, v) -> {
                     v.add(p.path());
@@ -306,19 +310,9 @@ final class Reconciler {
 
     /** Policy name → how many cgroups it is in force on. */
     Map<String, Integer> matchedCounts() {
-        Map<String, int[]> counts = new HashMap<>();
-        specs.forEach(s -> counts.put(s.name(), new int[1]));
-        for (Pointed p : pointed.values()) {
-            for (AppliedPolicy policy : p.policies()) {
-                int[] count = counts.get(policy.name());
-                if (count != null) {
-                    count[0]++;
-                }
-            }
-        }
-        Map<String, Integer> sorted = new TreeMap<>();
-        counts.forEach((name, count) -> sorted.put(name, count[0]));
-        return sorted;
+        Map<String, Integer> counts = new TreeMap<>();
+        specs.forEach(s -> counts.put(s.name(), pointed.count(s.name())));
+        return counts;
     }
 
     List<PolicySpec> specs() {

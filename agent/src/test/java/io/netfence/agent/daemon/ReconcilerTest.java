@@ -137,6 +137,22 @@ class ReconcilerTest {
     }
 
     @Test
+    void aChangedPolicyRepointsItsCgroupsAndNoOther() throws IOException {
+        Cgroup web = cgroup("/app.slice/web.service");
+        Cgroup db = cgroup("/app.slice/db.service");
+        Cgroup batch = cgroup("/batch.slice/job.service");
+        PolicySpec jobs = spec("jobs", "/batch.slice/*.service", "deny 198.18.0.9");
+        apply(List.of(spec("services", "/app.slice/*.service", "deny 198.18.0.1"), jobs));
+
+        apply(List.of(spec("services", "/app.slice/*.service", "deny 198.18.0.2"), jobs));
+
+        assertEquals(2, datapath.pointings(web.id()));
+        assertEquals(2, datapath.pointings(db.id()));
+        assertEquals(1, datapath.pointings(batch.id()), "the unchanged policy's cgroup is not visited");
+        assertEquals(java.util.Map.of("jobs", 1, "services", 2), reconciler.matchedCounts());
+    }
+
+    @Test
     void anUnchangedPolicyIsNotWrittenAgain() throws IOException {
         Cgroup web = cgroup("/app.slice/web.service");
         List<PolicySpec> specs = List.of(spec("web", "web.service", "deny any"));

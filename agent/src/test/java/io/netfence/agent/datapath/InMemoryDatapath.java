@@ -24,6 +24,7 @@ public final class InMemoryDatapath implements Datapath {
     private final Map<Long, List<AppliedPolicy>> pointed = new HashMap<>();
     private final Map<Long, AttachmentRecord> records = new LinkedHashMap<>();
     private final Set<Long> failingCgroups = new HashSet<>();
+    private final Map<Long, Integer> pointings = new HashMap<>();
     private int maxRulesets = Integer.MAX_VALUE;
     private int nextId = 1;
 
@@ -54,6 +55,7 @@ public final class InMemoryDatapath implements Datapath {
             throw new IOException("injected failure pointing " + cgroup);
         }
         pointed.put(cgroup.id(), List.copyOf(policies));
+        pointings.merge(cgroup.id(), 1, Integer::sum);
         records.put(cgroup.id(), record);
     }
 
@@ -95,6 +97,11 @@ public final class InMemoryDatapath implements Datapath {
     }
 
     /** Makes every later {@link #point} of this cgroup fail, until {@link #heal}. */
+    /** How many times the cgroup was pointed (a storage write each in the kernel). */
+    public int pointings(long cgroupId) {
+        return pointings.getOrDefault(cgroupId, 0);
+    }
+
     public void failPointing(long cgroupId) {
         failingCgroups.add(cgroupId);
     }
