@@ -122,6 +122,16 @@ public final class RingBufferReader implements AutoCloseable {
         return wrapped.slice(0, length).order(ByteOrder.nativeOrder());
     }
 
+    /** Where the producers are: every record before this position is reserved. */
+    public long produced() {
+        return (long) LONGS.getAcquire(producer, 0);
+    }
+
+    /** Where the reader is: every record before this position is read. */
+    public long consumed() {
+        return (long) LONGS.getAcquire(consumer, 0);
+    }
+
     /** Bytes written but not yet consumed. */
     public long pending() {
         return (long) LONGS.getAcquire(producer, 0) - (long) LONGS.getAcquire(consumer, 0);

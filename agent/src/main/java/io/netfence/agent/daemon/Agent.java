@@ -178,7 +178,11 @@ public final class Agent implements AutoCloseable, AgentControl {
     /** The run socket's routes: every run while the agent is up; {@code arguments} reads options sent as typed. */
     public io.netfence.agent.api.RunRoutes runRoutes(RunArguments arguments) {
         return new UserRuns(this::call, datapath, cgroups, config.runs(), routes().events(), names, reconciler::knownPolicy,
-                arguments);
+                arguments, () -> {
+                    if (pump != null) {
+                        pump.catchUp();
+                    }
+                });
     }
 
     public AgentConfig config() {

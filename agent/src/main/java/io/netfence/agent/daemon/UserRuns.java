@@ -61,16 +61,21 @@ final class UserRuns implements RunRoutes {
     private final AttachmentNames names;
     private final Function<PolicySlot, Optional<Reconciler.Known>> agentPolicies;
     private final RunArguments arguments;
+    private final Runnable eventsCaughtUp;
 
     /**
      * @param names         the agent's DNS side: a run's name rules, and those of agent policies it
      *                      carries, are answered by the agent's proxy
      * @param agentPolicies which agent policy (with its name rules) a slot in force is
      * @param arguments     reads the options of a request that sends them as typed
+     * @param eventsCaughtUp returns once the events submitted so far are read and named: a run's
+     *                      are, before its cgroup and record go
      */
     UserRuns(AgentThread agent, KernelDatapath datapath, CgroupFs cgroups, UnprivilegedRuns settings, EventSource events,
-             AttachmentNames names, Function<PolicySlot, Optional<Reconciler.Known>> agentPolicies, RunArguments arguments) {
+             AttachmentNames names, Function<PolicySlot, Optional<Reconciler.Known>> agentPolicies, RunArguments arguments,
+             Runnable eventsCaughtUp) {
         this.arguments = arguments;
+        this.eventsCaughtUp = eventsCaughtUp;
         this.names = names;
         this.agentPolicies = agentPolicies;
         this.agent = agent;
@@ -187,6 +192,7 @@ final class UserRuns implements RunRoutes {
                 } catch (CgroupException e) {
                     return ApiResponse.error(404, "you have no run " + id);
                 }
+                eventsCaughtUp.run();
                 Optional<CgroupCounters> counters = datapath.counters().of(run.id());
                 boolean audit = datapath.attachment(run.id()).map(AttachmentRecord::audit).orElse(false);
                 datapath.detachAndRemove(run);

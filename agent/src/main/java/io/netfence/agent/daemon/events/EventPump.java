@@ -3,6 +3,7 @@ package io.netfence.agent.daemon.events;
 import io.netfence.agent.datapath.abi.Event;
 import io.netfence.loader.RingBufferReader;
 import java.time.Instant;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
 /**
@@ -16,6 +17,7 @@ import java.util.function.Function;
 public final class EventPump implements AutoCloseable {
     private static final long BUSY_SLEEP_MILLIS = 2;
     private static final long IDLE_SLEEP_MILLIS = 50;
+    private static final long CATCH_UP_MILLIS = 200;
     private final RingBufferReader ring;
     private final EventHub hub;
     private final Function<Event, DenialEvent> names;
@@ -42,19 +44,29 @@ public final class EventPump implements AutoCloseable {
 
     private void loop() {
         long sleep = BUSY_SLEEP_MILLIS;
-        while (running) {
+        while (running && !Thread.currentThread().isInterrupted()) {
             int drained = ring.drain(record -> hub.publish(names.apply(Event.decode(record))));
             if (drained > 0) {
                 hub.flush();
                 sleep = BUSY_SLEEP_MILLIS;
             } else {
-                try {
-                    Thread.sleep(sleep);
-                } catch (InterruptedException e) {
-                    return;
-                }
+                LockSupport.parkNanos(sleep * 1_000_000L); // catchUp() wakes it early
                 sleep = Math.min(2 * sleep, IDLE_SLEEP_MILLIS);
             }
+        }
+    }
+
+    /**
+     * Returns once every event submitted before the call is read and named (at most
+     * {@code CATCH_UP_MILLIS}): a run's events must be named while its cgroup and attachment
+     * record still exist, before the run is removed.
+     */
+    public void catchUp() {
+        long deadline = System.nanoTime() + CATCH_UP_MILLIS * 1_000_000L;
+        long target = ring.produced();
+        while (ring.consumed() < target && System.nanoTime() < deadline && thread.isAlive()) {
+            LockSupport.unpark(thread);
+            LockSupport.parkNanos(200_000L);
         }
     }
 
