@@ -33,7 +33,7 @@ class ShippedFilesTest {
     /** The agent's memory bounds (README, "Limits") are the same wherever it is started. */
     @Test
     void launcherAndUnitBoundTheAgentsMemoryAlike() throws Exception {
-        String bounds = "-Xms8m -Xmx256m -XX:+UseSerialGC -XX:MaxMetaspaceSize=64m -XX:MaxDirectMemorySize=96m -XX:+ExitOnOutOfMemoryError -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -Dio.netty.allocator.type=unpooled -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=16m";
+        String bounds = "-Xms4m -Xmx256m -XX:+UseSerialGC -XX:MaxMetaspaceSize=64m -XX:MaxDirectMemorySize=96m -XX:+ExitOnOutOfMemoryError -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -Dio.netty.allocator.type=unpooled -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=16m -Xshare:off";
         String unit = Files.readString(ROOT.resolve("dist/netfence.service"));
         for (String launcherFile : new String[] {"bin/netfence", "dist/deb/netfence"}) {
             String launcher = Files.readString(ROOT.resolve(launcherFile)).replaceAll("\\\\\n\\s*", "");
