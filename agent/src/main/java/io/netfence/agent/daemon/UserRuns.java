@@ -16,7 +16,6 @@ import io.netfence.agent.datapath.AttachmentRecord;
 import io.netfence.agent.datapath.CgroupCounters;
 import io.netfence.agent.datapath.DeniedFlow;
 import io.netfence.agent.datapath.KernelDatapath;
-import io.netfence.agent.host.LivePids;
 import io.netfence.agent.datapath.abi.CgroupPolicy;
 import io.netfence.agent.datapath.abi.PolicySlot;
 import io.netfence.agent.datapath.AppliedPolicy;
@@ -127,8 +126,7 @@ final class UserRuns implements RunRoutes {
         String userTree = settings.cgroup() + "/uid-" + peer.uid();
         ensure(settings.cgroup());
         ensure(userTree);
-        reapAbandoned(userTree);
-        long active = runsOf(userTree);
+        long active = runsLeftAfterReaping(userTree);
         if (!isRoot(peer) && active >= settings.maxRunsPerUser()) {
             return ApiResponse.error(429, "uid " + peer.uid() + " has " + active + " runs going; at most "
                     + settings.maxRunsPerUser() + " at once (max_runs_per_user)");
@@ -237,15 +235,16 @@ final class UserRuns implements RunRoutes {
     }
 
     /**
-     * Removes the runs of the tree whose processes have all ended and whose client (the owner its
-     * attachment record names) is gone, killed before it asked for the end: they would count
-     * against max_runs_per_user and keep their programs attached.
+     * The runs of the tree going on, once those a client left (killed before it asked for the end,
+     * see {@link KernelDatapath#isAbandonedRun}) are removed: they would count against
+     * max_runs_per_user and keep their programs attached.
      */
-    private void reapAbandoned(String userTree) throws IOException {
+    private long runsLeftAfterReaping(String userTree) throws IOException {
         List<Path> runs;
         try (Stream<Path> listing = Files.list(cgroups.directoryOf(userTree))) {
             runs = listing.filter(p -> p.getFileName().toString().startsWith("run-")).toList();
         }
+        long left = 0;
         for (Path directory : runs) {
             Cgroup run;
             try {
@@ -253,26 +252,14 @@ final class UserRuns implements RunRoutes {
             } catch (CgroupException e) {
                 continue; // ended meanwhile
             }
-            boolean clientAlive = datapath.attachment(run.id()).map(r -> LivePids.isAlive(r.ownerPid())).orElse(false);
-            if (!clientAlive && !populated(directory)) {
+            if (datapath.isAbandonedRun(run)) {
                 datapath.detachAndRemove(run);
                 names.released(CgroupPolicy.scopeOf(run.id()));
+            } else {
+                left++;
             }
         }
-    }
-
-    private static boolean populated(Path cgroupDirectory) throws IOException {
-        try {
-            return !Files.readString(cgroupDirectory.resolve("cgroup.events")).contains("populated 0");
-        } catch (java.nio.file.NoSuchFileException e) {
-            return false;
-        }
-    }
-
-    private long runsOf(String userTree) throws IOException {
-        try (Stream<Path> runs = Files.list(cgroups.directoryOf(userTree))) {
-            return runs.filter(p -> p.getFileName().toString().startsWith("run-")).count();
-        }
+        return left;
     }
 
     /** The cgroup at {@code path} and each of its ancestors below the root, innermost first. */

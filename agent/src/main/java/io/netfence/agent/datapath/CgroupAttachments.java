@@ -65,14 +65,21 @@ final class CgroupAttachments {
         return state.cgroupPolicy.lookup(CgroupKey.encode(cgroupId)).map(CgroupPolicy::decodeSlots).orElse(List.of());
     }
 
+    /** The rulesets the cgroup's slots point at (empty: none, or its storage is gone with it). */
+    Set<Integer> rulesets(PinnedState state, long cgroupId) throws IOException {
+        Set<Integer> rulesets = new HashSet<>();
+        for (PolicySlot slot : slots(state, cgroupId)) {
+            rulesets.add(slot.egressRuleset());
+            rulesets.add(slot.ingressRuleset());
+        }
+        return rulesets;
+    }
+
     /** The rulesets some attached cgroup points at: deleting one of them would open traffic. */
     Set<Integer> referencedRulesets(PinnedState state) throws IOException {
         Set<Integer> referenced = new HashSet<>();
         for (long id : ids()) {
-            for (PolicySlot slot : slots(state, id)) {
-                referenced.add(slot.egressRuleset());
-                referenced.add(slot.ingressRuleset());
-            }
+            referenced.addAll(rulesets(state, id));
         }
         return referenced;
     }

@@ -1,6 +1,7 @@
 package io.netfence.agent.datapath;
 
 import io.netfence.agent.cgroup.Cgroup;
+import io.netfence.agent.cgroup.CgroupException;
 import io.netfence.agent.cgroup.CgroupFs;
 import io.netfence.agent.host.LivePids;
 import java.io.IOException;
@@ -27,16 +28,21 @@ final class GarbageCollector {
         this.attachments = attachments;
     }
 
+    /** A run whose owner (its netfence process, or the client of a run through the agent) died and that has emptied. */
+    static boolean abandoned(AttachmentRecord run, Cgroup cgroup) throws CgroupException {
+        return !LivePids.isAlive(run.ownerPid()) && CgroupFs.processes(cgroup).isEmpty();
+    }
+
     void collect(RulesetLifetime rulesets) throws IOException {
         Set<Long> live = new HashSet<>();
         for (long id : attachments.ids()) {
             Optional<AttachmentRecord> record = attachments.record(id);
             boolean exists = record.isPresent() && cgroups.exists(record.get().cgroupPath(), id);
-            if (exists && record.get().kind() == AttachmentRecord.Kind.RUN && !LivePids.isAlive(record.get().ownerPid())) {
-                Cgroup orphan = cgroups.open(record.get().cgroupPath());
-                if (CgroupFs.processes(orphan).isEmpty()) {
+            if (exists && record.get().kind() == AttachmentRecord.Kind.RUN) {
+                Cgroup run = cgroups.open(record.get().cgroupPath());
+                if (abandoned(record.get(), run)) {
                     attachments.release(id);
-                    CgroupFs.killAndRemove(orphan, CGROUP_DRAIN_TIMEOUT);
+                    CgroupFs.killAndRemove(run, CGROUP_DRAIN_TIMEOUT);
                     continue;
                 }
             }

@@ -98,7 +98,7 @@ public final class KernelDatapath implements Datapath {
             AppliedPolicy applied = rulesets.write(compiled, owner, 0);
             Set<Integer> before;
             try {
-                before = rulesetsOf(attachments.slots(state, cgroup.id()));
+                before = attachments.rulesets(state, cgroup.id());
                 List<AppliedPolicy> all = new ArrayList<>(List.of(applied));
                 all.addAll(carried);
                 inherited.forEach(slot -> all.add(AppliedPolicy.of(slot, "inherited")));
@@ -129,15 +129,6 @@ public final class KernelDatapath implements Datapath {
         }
     }
 
-    /** The rulesets the slots point at. */
-    private static Set<Integer> rulesetsOf(List<PolicySlot> slots) {
-        Set<Integer> ids = new java.util.HashSet<>();
-        for (PolicySlot slot : slots) {
-            ids.add(slot.egressRuleset());
-            ids.add(slot.ingressRuleset());
-        }
-        return ids;
-    }
 
     @Override
     public AppliedPolicy write(Policy policy, RulesetOwner owner, int policyId) throws IOException {
@@ -170,7 +161,7 @@ public final class KernelDatapath implements Datapath {
     private boolean detach(long cgroupId, Set<Integer> pointedAt) throws IOException {
         return pins.changeIfPinned(state -> {
             Set<Integer> before = new java.util.HashSet<>(pointedAt);
-            before.addAll(rulesetsOf(attachments.slots(state, cgroupId)));
+            before.addAll(attachments.rulesets(state, cgroupId));
             boolean attached = attachments.release(cgroupId);
             RulesetOwner owner = RulesetOwner.cgroup(cgroupId);
             if (before.isEmpty()) {
@@ -182,9 +173,15 @@ public final class KernelDatapath implements Datapath {
         }, false);
     }
 
+    /** Whether the cgroup is a run its owner left (see {@link GarbageCollector}): emptied, its owner dead. */
+    public boolean isAbandonedRun(Cgroup cgroup) throws IOException {
+        Optional<AttachmentRecord> record = attachment(cgroup.id());
+        return record.isPresent() && record.get().kind() == AttachmentRecord.Kind.RUN && GarbageCollector.abandoned(record.get(), cgroup);
+    }
+
     /** Kills what is left in a {@code run} cgroup, then removes netfence from it and the cgroup. */
     public void detachAndRemove(Cgroup cgroup) throws IOException {
-        Set<Integer> pointedAt = pins.read(state -> rulesetsOf(attachments.slots(state, cgroup.id())), Set.of());
+        Set<Integer> pointedAt = pins.read(state -> attachments.rulesets(state, cgroup.id()), Set.of());
         CgroupFs.killAndRemove(cgroup, GarbageCollector.CGROUP_DRAIN_TIMEOUT);
         detach(cgroup.id(), pointedAt);
     }
