@@ -96,20 +96,12 @@ class UnprivilegedRunKernelTest {
 
     @Test
     void theLauncherAsksTheAgentWithoutAJvm() throws Exception {
-        Path gate = gate();
-        try {
-            Process run = startedRun(gate, ":", "while [ ! -e " + gate.resolve("go") + " ]; do sleep 0.05; done");
-            try {
-                assertEquals("nf-sandbox", Files.readString(Path.of("/proc/" + run.pid() + "/comm")).strip(),
-                        "the run's client is nf-sandbox, not a JVM");
-                Files.createFile(gate.resolve("go"));
-                assertEquals(0, run.waitFor());
-            } finally {
-                run.destroyForcibly();
-            }
-        } finally {
-            removeGate(gate);
-        }
+        withStartedRun(":", "while [ ! -e \"$GATE/go\" ]; do sleep 0.05; done", (gate, run) -> {
+            assertEquals("nf-sandbox", Files.readString(Path.of("/proc/" + run.pid() + "/comm")).strip(),
+                    "the run's client is nf-sandbox, not a JVM");
+            Files.createFile(gate.resolve("go"));
+            assertEquals(0, run.waitFor());
+        });
     }
 
     @Test
@@ -144,52 +136,59 @@ class UnprivilegedRunKernelTest {
 
     @Test
     void signalsToTheClientReachTheCommand() throws Exception {
-        Path gate = gate();
-        try {
-            Process run = startedRun(gate, "trap 'exit 7' TERM", "while :; do sleep 0.05; done");
-            try {
-                Processes.check("kill", "-TERM", Long.toString(run.pid()));
-                assertTrue(run.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
-                assertEquals(7, run.exitValue(), "SIGTERM went to the command, which exited 7 on it");
-            } finally {
-                run.destroyForcibly();
-            }
-        } finally {
-            removeGate(gate);
-        }
+        withStartedRun("trap 'exit 7' TERM", "while :; do sleep 0.05; done", (gate, run) -> {
+            Processes.check("kill", "-TERM", Long.toString(run.pid()));
+            assertTrue(run.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(7, run.exitValue(), "SIGTERM went to the command, which exited 7 on it");
+        });
     }
 
     @Test
     void aKilledClientTakesItsRunAlongAndTheNextRunReapsIt() throws Exception {
+        withStartedRun(":", "exec sleep 60", (gate, run) -> {
+            assertEquals(1, runsLeft().size());
+            Path runDirectory = cgroups.directory(cgroups.root() + "/runs/uid-" + USER + "/" + runsLeft().get(0));
+            Processes.check("kill", "-KILL", Long.toString(run.pid()));
+            Eventually.holds("the command died with its client", () -> {
+                try {
+                    return Files.readString(runDirectory.resolve("cgroup.events")).contains("populated 0");
+                } catch (java.io.IOException e) {
+                    return true;
+                }
+            });
+            assertEquals(1, runsLeft().size(), "nobody asked for the run's end");
+        });
+        assertEquals(0, runAsUser("--deny", "any", "--", "/bin/true").exitCode());
+        assertEquals(List.of(), runsLeft(), "the next run of the user removed the abandoned one");
+    }
+
+    /** What a test does with a run that has started, and the directory it can leave files in. */
+    private interface StartedRun {
+        void check(Path gate, Process run) throws Exception;
+    }
+
+    /** {@link #startedRun}, then {@code check}; the run and its directory are gone afterwards. */
+    private void withStartedRun(String first, String then, StartedRun check) throws Exception {
         Path gate = gate();
         try {
-            Process run = startedRun(gate, ":", "exec sleep 60");
+            Process run = startedRun(gate, first, then);
             try {
-                assertEquals(1, runsLeft().size());
-                Path runDirectory = cgroups.directory(cgroups.root() + "/runs/uid-" + USER + "/" + runsLeft().get(0));
-                Processes.check("kill", "-KILL", Long.toString(run.pid()));
-                Eventually.holds("the command died with its client", () -> {
-                    try {
-                        return Files.readString(runDirectory.resolve("cgroup.events")).contains("populated 0");
-                    } catch (java.io.IOException e) {
-                        return true;
-                    }
-                });
-                assertEquals(1, runsLeft().size(), "nobody asked for the run's end");
+                check.check(gate, run);
             } finally {
                 run.destroyForcibly();
             }
-            assertEquals(0, runAsUser("--deny", "any", "--", "/bin/true").exitCode());
-            assertEquals(List.of(), runsLeft(), "the next run of the user removed the abandoned one");
         } finally {
             removeGate(gate);
         }
     }
 
-    /** {@code netfence run --deny any -- sh -c "FIRST; touch STARTED; THEN"} as the user, once the command has started. */
+    /**
+     * {@code netfence run --deny any -- sh -c "FIRST; touch $GATE/started; THEN"} as the user, once the
+     * command has started; GATE names the test's directory to the script.
+     */
     private Process startedRun(Path gate, String first, String then) {
         Process run = cgroups.spawn(session, asUserThroughLauncher(List.of(), "--deny", "any", "--", "/bin/sh", "-c",
-                first + "; touch " + gate.resolve("started") + "; " + then));
+                "GATE='" + gate + "'; " + first + "; touch \"$GATE/started\"; " + then));
         awaitFile(gate.resolve("started"));
         return run;
     }
